@@ -1,0 +1,1 @@
+"""Records in, files out: the JSON archive format and PDF anthologies."""

@@ -1,0 +1,1 @@
+"""Fetching, platform detection, extraction, HTML to Markdown, and crawling."""

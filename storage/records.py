@@ -1,0 +1,195 @@
+"""The shared vocabulary: frozen records that cross package boundaries (standard library only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+THREADBOOK_VERSION = "0.1.0"  # the one place the version lives (pyproject reads it)
+
+CommentKind = Literal["comment", "pingback", "trackback"]
+COMMENT_KINDS: tuple[CommentKind, ...] = ("comment", "pingback", "trackback")
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """Provenance of one HTTP fetch: what was asked for, what came back, and when.
+
+    `body` is the raw response body (decoded from transfer/content encoding, not from its charset);
+    storage keeps it compressed so extraction can be rerun later without fetching again.
+    """
+
+    url: str  # the URL we requested
+    final_url: str  # after redirects
+    status: int  # HTTP status of the final response (304 for a conditional hit)
+    fetched_at: datetime  # timezone-aware, UTC
+    content_sha256: str  # hex sha256 of body ("" for a 304)
+    media_type: str  # e.g. "text/html" (no parameters)
+    headers: tuple[tuple[str, str], ...] = ()  # selected response headers, lower-case names
+    etag: str | None = None
+    last_modified: str | None = None
+    tool_version: str = ""
+    body: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousCapture:
+    """What the archive remembers of a URL, so a re-run can ask the server "only if changed"."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    content_sha256: str
+    body: bytes  # the body of that capture, reused when the server answers 304
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """An image (or other media) a post refers to; content-addressed by sha256, stored once."""
+
+    source_url: str  # absolute URL as referenced in the post's Markdown
+    sha256: str  # hex of data; "" if it could not be fetched
+    media_type: str  # e.g. "image/png"
+    size: int  # bytes
+    data: bytes = b""  # the content; empty when only metadata is loaded
+    alt: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """One comment in a post's thread, in its place."""
+
+    source_id: str  # the platform's own id, so re-archiving updates instead of duplicating
+    parent_source_id: str | None  # None for a top-level comment
+    position: int  # order among siblings, as shown on the page (0-based)
+    depth: int  # 0 for top level
+    author: str
+    author_url: str | None
+    published_at: datetime | None  # timezone-aware where the site says so
+    kind: CommentKind
+    body_md: str
+    removed_at: datetime | None = None  # set by storage when the comment vanished upstream
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesRef:
+    """A post's membership in a series."""
+
+    name: str
+    number: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One blog post with its whole comment thread in display order.
+
+    Display order: top-level threads oldest first, replies depth-first under their parent.
+    `body_md` refers to images by their absolute source URL; `images` maps those URLs to assets.
+    """
+
+    url: str  # canonical URL: the natural key
+    title: str
+    author: str | None
+    published_at: datetime | None
+    updated_at: datetime | None
+    body_md: str
+    source_id: str | None = None  # the platform's own post id, if known
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    comments: tuple[Comment, ...] = ()
+    images: tuple[Asset, ...] = ()
+    comment_count_expected: int | None = None  # the count the site states, if any
+    series: SeriesRef | None = None
+    language: str | None = None  # BCP 47, e.g. "en", from the page if stated
+    protected: bool = False  # password-protected: we keep that it exists, never its hidden text
+    captured_at: datetime | None = None  # when the post page was last fetched
+    captures: tuple[Capture, ...] = ()  # the fetches this post was built from (post page, comment pages)
+    id: int | None = None  # the archive's row id, when loaded from storage
+
+
+@dataclass(frozen=True, slots=True)
+class Blog:
+    url: str  # home page URL: the natural key
+    title: str
+    platform: str  # "wordpress", "generic", ...
+    description: str = ""
+    language: str | None = None
+    id: int | None = None
+    posts: tuple[Post, ...] = ()  # filled only when an export needs them
+
+
+@dataclass(frozen=True, slots=True)
+class PostSummary:
+    """A row of a post list: enough to show and sort, without bodies or threads."""
+
+    id: int
+    blog_id: int
+    url: str
+    title: str
+    author: str | None
+    published_at: datetime | None
+    comment_count: int
+    captured_at: datetime | None
+    series: SeriesRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BlogSummary:
+    id: int
+    url: str
+    title: str
+    platform: str
+    post_count: int
+    comment_count: int
+    last_crawled_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One full-text match: a post, or a comment on a post."""
+
+    kind: Literal["post", "comment"]
+    post_id: int
+    post_title: str
+    post_url: str
+    comment_source_id: str | None  # set for comment hits
+    author: str | None
+    snippet: str  # plain text; the matched terms are wrapped in the markers below
+    rank: float
+
+
+SNIPPET_START = "\u0002"  # marks the start of a matched term in SearchHit.snippet
+SNIPPET_END = "\u0003"
+
+
+@dataclass(frozen=True, slots=True)
+class Anthology:
+    """A curated collection of posts, ready for an exporter. Posts carry their comments and images."""
+
+    title: str
+    subtitle: str = ""
+    editor: str = ""
+    introduction_md: str = ""
+    posts: tuple[Post, ...] = ()
+    language: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlReport:
+    """What a capture run did, for the closing summary."""
+
+    blog_url: str
+    posts_found: int = 0
+    posts_new: int = 0
+    posts_changed: int = 0
+    posts_unchanged: int = 0
+    comments_new: int = 0
+    comments_total: int = 0
+    comments_removed: int = 0
+    images_saved: int = 0
+    requests: int = 0
+    not_modified: int = 0  # conditional requests answered 304
+    cancelled: bool = False
+    problems: tuple[str, ...] = field(default_factory=tuple)  # user-readable lines: skipped or failed
