@@ -1,0 +1,194 @@
+"""The Qt-free jobs both front ends run: archive a blog, export JSON, export a series as PDF."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import platformdirs
+
+from exporters.errors import ExportError
+from ingest.errors import BadUrl, IngestError
+from storage.errors import StorageError
+from storage.records import Anthology, Blog, CrawlReport, Post
+
+log = logging.getLogger(__name__)
+
+USER_ERRORS: tuple[type[Exception], ...] = (IngestError, StorageError, ExportError)
+
+DB_ENV = "THREADBOOK_DB"
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveSettings:
+    delay: float = 1.0  # seconds between two requests to the same host
+    fetch_images: bool = True
+    respect_robots: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    stage: str  # "discovering" | "capturing" | "done"
+    posts_done: int
+    posts_total: int
+    comments: int
+    message: str
+
+
+def default_db_path() -> Path:
+    """The archive used when neither --db nor THREADBOOK_DB says otherwise: the user data dir."""
+    env = os.environ.get(DB_ENV)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("threadbook", appauthor=False)) / "archive.sqlite"
+
+
+def _no_progress(_: Progress) -> None:
+    return None
+
+
+def _never() -> bool:
+    return False
+
+
+def archive_blog(
+    url: str,
+    *,
+    db_path: Path,
+    settings: ArchiveSettings = ArchiveSettings(),
+    progress: Callable[[Progress], None] = _no_progress,
+    cancelled: Callable[[], bool] = _never,
+) -> CrawlReport:
+    """Discover every post of the blog at `url` and archive each with its whole thread, one post per transaction.
+
+    A re-run asks the server only for what changed (conditional GET) and adds new posts and comments.
+    Cancelling stops between posts; everything saved so far stays.
+    """
+    from ingest.crawl import crawl_post
+    from ingest.discover import discover_blog
+    from ingest.fetch import Fetcher, FetchSettings
+    from ingest.urls import is_http_url
+    from storage.archive import open_archive
+
+    url = url.strip()
+    if not is_http_url(url):
+        raise BadUrl(f"“{url}” is not a web address. Give the blog's address, starting with http:// or https://.")
+
+    with open_archive(db_path) as archive:  # opened first: a bad archive file fails before any network use
+        fetcher = Fetcher(FetchSettings(delay=settings.delay, respect_robots=settings.respect_robots))
+        try:
+            progress(Progress("discovering", 0, 0, 0, f"Looking for posts at {url}"))
+            discovery = discover_blog(url, fetcher, cancelled=cancelled)
+            blog = discovery.blog
+            blog_id = archive.save_blog(blog)
+            total = len(discovery.post_urls)
+            report = CrawlReport(blog_url=blog.url, posts_found=total)
+            problems: list[str] = []
+            counts = dict(new=0, changed=0, unchanged=0, comments_new=0, comments_total=0, removed=0, images=0)
+            done = 0
+            for post_url in discovery.post_urls:
+                if cancelled():
+                    report = replace(report, cancelled=True)
+                    break
+                progress(Progress("capturing", done, total, counts["comments_total"], post_url))
+                try:
+                    crawled = crawl_post(
+                        post_url,
+                        fetcher,
+                        previous=archive.previous_capture,
+                        known_asset=archive.asset_for_url,
+                        fetch_images=settings.fetch_images,
+                        cancelled=cancelled,
+                    )
+                except IngestError as exc:
+                    problems.append(f"Skipped {post_url}: {exc}")
+                    log.info("skipped %s: %s", post_url, exc)
+                    done += 1
+                    continue
+                problems.extend(crawled.problems)
+                saved = archive.save_post(blog_id, crawled.post, thread_complete=crawled.thread_complete)
+                done += 1
+                if saved.created:
+                    counts["new"] += 1
+                elif saved.changed:
+                    counts["changed"] += 1
+                else:
+                    counts["unchanged"] += 1
+                counts["comments_new"] += saved.comments_new
+                counts["removed"] += saved.comments_removed
+                counts["images"] += saved.images_saved
+                counts["comments_total"] += len(crawled.post.comments)
+                progress(Progress("capturing", done, total, counts["comments_total"], crawled.post.title))
+            else:
+                archive.mark_crawled(blog_id, datetime.now(UTC))
+            report = replace(
+                report,
+                posts_new=counts["new"],
+                posts_changed=counts["changed"],
+                posts_unchanged=counts["unchanged"],
+                comments_new=counts["comments_new"],
+                comments_total=counts["comments_total"],
+                comments_removed=counts["removed"],
+                images_saved=counts["images"],
+                requests=fetcher.requests_made,
+                not_modified=fetcher.not_modified,
+                problems=tuple(problems) + tuple(discovery.problems),
+            )
+            progress(Progress("done", done, total, counts["comments_total"], "Finished"))
+            return report
+        finally:
+            fetcher.close()
+
+
+def load_blogs_for_export(db_path: Path) -> list[Blog]:
+    """Every blog with every post, thread and image metadata: what the JSON export needs."""
+    from storage.archive import open_archive
+
+    with open_archive(db_path) as archive:
+        return [archive.load_blog(summary.id, with_posts=True) for summary in archive.list_blogs()]
+
+
+def export_json(*, db_path: Path, out_path: Path) -> Path:
+    """Write the whole archive in the documented JSON format (docs/json-format.md)."""
+    from exporters.json_export import write_archive_json
+
+    return write_archive_json(load_blogs_for_export(db_path), out_path=out_path)
+
+
+def series_anthology(db_path: Path, series: str) -> Anthology:
+    """An anthology of every part of a series, in part order, with threads and image data."""
+    from storage.archive import open_archive
+
+    with open_archive(db_path) as archive:
+        posts = archive.load_series_posts(series, with_asset_data=True)
+        name = archive.series_name(series)
+    return Anthology(
+        title=name,
+        subtitle=_date_range(posts),
+        posts=tuple(posts),
+        language=next((p.language for p in posts if p.language), None),
+        created_at=datetime.now(UTC),
+    )
+
+
+def export_series_pdf(*, db_path: Path, series: str, out_path: Path, page_size: str = "A4") -> Path:
+    """Bind every part of a series into a PDF anthology at `out_path`."""
+    from exporters.pdf.options import PdfOptions
+    from exporters.pdf.render import render_pdf
+
+    anthology = series_anthology(db_path, series)
+    return render_pdf(anthology, out_path=out_path, options=PdfOptions(page_size=page_size))
+
+
+def _date_range(posts: list[Post]) -> str:
+    dates = sorted(p.published_at for p in posts if p.published_at is not None)
+    if not dates:
+        return ""
+    first, last = dates[0], dates[-1]
+    if (first.year, first.month) == (last.year, last.month):
+        return first.strftime("%B %Y")
+    return f"{first.strftime('%B %Y')} – {last.strftime('%B %Y')}"
