@@ -1,0 +1,169 @@
+"""Capture one post: its page, every comment page of its thread, and its images."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from ingest.errors import FetchError, IngestError
+from ingest.extract import PostPage, extract_post_page, merge_comment_pages
+from ingest.fetch import Fetcher, decode_html
+from ingest.urls import normalize_url
+from storage.records import Asset, Capture, Post, PreviousCapture
+
+log = logging.getLogger(__name__)
+
+MAX_COMMENT_PAGES = 500  # a guard against endless or cyclic "older comments" chains
+IMAGE_TYPES = ("image/",)
+_COMMENT_PAGE_RE = re.compile(r"/comment-page-(\d+)/?")
+
+
+class NotAPost(IngestError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class CrawledPost:
+    post: Post  # with its whole thread in display order, captures and images
+    unchanged: bool  # every page answered 304: nothing new upstream
+    thread_complete: bool  # every comment page was fetched, so absent comments really are gone
+    problems: tuple[str, ...] = ()
+
+
+def _none(_: str) -> None:
+    return None
+
+
+def _never() -> bool:
+    return False
+
+
+def crawl_post(
+    url: str,
+    fetcher: Fetcher,
+    *,
+    previous: Callable[[str], PreviousCapture | None] = _none,
+    known_asset: Callable[[str], Asset | None] = _none,
+    fetch_images: bool = True,
+    cancelled: Callable[[], bool] = _never,
+) -> CrawledPost:
+    """Fetch a post page, follow every comment page, fetch images the archive lacks, and merge the thread.
+
+    `previous(url)` gives what the archive holds of a URL, so unchanged pages cost a 304 and no body.
+    `known_asset(url)` gives an image already archived, so it is not fetched again.
+    """
+    problems: list[str] = []
+    first_capture = fetcher.fetch(url, previous=previous(url))
+    first = _extract(first_capture)
+    if not first.is_post or first.post is None:
+        raise NotAPost(f"{url} doesn't look like a blog post, so it was skipped.")
+
+    captures: list[Capture] = [first_capture]
+    pages: list[PostPage] = [first]
+    seen_urls = {normalize_url(url), normalize_url(first_capture.final_url)}
+    seen_numbers = {first.comment_page_number} if first.comment_page_number is not None else set()
+    queue = list(first.comment_page_urls)
+    thread_complete = True
+    while queue:
+        if cancelled():
+            thread_complete = False
+            break
+        page_url = queue.pop(0)
+        key = normalize_url(page_url)
+        number = _comment_page_number(page_url)
+        if key in seen_urls or (number is not None and number in seen_numbers):
+            continue
+        if len(pages) >= MAX_COMMENT_PAGES:
+            problems.append(
+                f"{url}: stopped after {MAX_COMMENT_PAGES} comment pages; the rest were not fetched."
+            )
+            thread_complete = False
+            break
+        seen_urls.add(key)
+        try:
+            capture = fetcher.fetch(page_url, previous=previous(page_url))
+        except FetchError as exc:
+            problems.append(f"{url}: a comment page could not be fetched ({exc}); its comments are missing.")
+            thread_complete = False
+            continue
+        page = _extract(capture)
+        captures.append(capture)
+        seen_urls.add(normalize_url(capture.final_url))
+        page_number = page.comment_page_number if page.comment_page_number is not None else number
+        if page_number is not None:
+            if page_number in seen_numbers:
+                continue
+            seen_numbers.add(page_number)
+        pages.append(page)
+        queue.extend(u for u in page.comment_page_urls if normalize_url(u) not in seen_urls)
+
+    comments = merge_comment_pages(pages)
+    images: list[Asset] = []
+    if fetch_images:
+        for ref in first.post.images:
+            asset, problem = _fetch_image(ref, fetcher, known_asset)
+            if asset is not None:
+                images.append(asset)
+            if problem:
+                problems.append(problem)
+    else:
+        images = [a for a in (known_asset(ref.source_url) for ref in first.post.images) if a is not None]
+
+    post = replace(
+        first.post,
+        url=normalize_url(first.canonical_url or first_capture.final_url),
+        comments=comments,
+        images=tuple(images),
+        captures=tuple(captures),
+        captured_at=first_capture.fetched_at,
+    )
+    unchanged = all(c.status == 304 for c in captures)
+    return CrawledPost(
+        post=post, unchanged=unchanged, thread_complete=thread_complete, problems=tuple(problems)
+    )
+
+
+def _extract(capture: Capture) -> PostPage:
+    if not capture.media_type.startswith(("text/html", "application/xhtml")):
+        raise NotAPost(
+            f"{capture.final_url} is not a web page ({capture.media_type or 'unknown type'}), so it was skipped."
+        )
+    html = decode_html(capture.body, dict(capture.headers).get("content-type"))
+    return extract_post_page(html, capture.final_url)
+
+
+def _comment_page_number(url: str) -> int | None:
+    match = _COMMENT_PAGE_RE.search(url)
+    return int(match.group(1)) if match else None
+
+
+def _fetch_image(
+    ref: Asset, fetcher: Fetcher, known_asset: Callable[[str], Asset | None]
+) -> tuple[Asset | None, str | None]:
+    """The image as an Asset with its data, or the archived one; and a problem line if it couldn't be had."""
+    known = known_asset(ref.source_url)
+    if known is not None:
+        return replace(known, source_url=ref.source_url, alt=ref.alt or known.alt), None
+    if not ref.source_url.startswith(("http://", "https://")):
+        return None, None
+    try:
+        capture = fetcher.fetch(ref.source_url, accept="image/*")
+    except FetchError as exc:
+        return None, f"An image could not be fetched: {exc}"
+    if not capture.media_type.startswith(IMAGE_TYPES):
+        return None, f"{ref.source_url} is not an image ({capture.media_type}); it was left out."
+    data = capture.body
+    return (
+        Asset(
+            source_url=ref.source_url,
+            sha256=hashlib.sha256(data).hexdigest(),
+            media_type=capture.media_type,
+            size=len(data),
+            data=data,
+            alt=ref.alt,
+        ),
+        None,
+    )
