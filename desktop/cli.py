@@ -1,0 +1,331 @@
+"""The `threadbook` command line: archive, browse, search and export, and start the GUI."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from desktop import tasks
+from storage.records import SNIPPET_END, SNIPPET_START, THREADBOOK_VERSION, CrawlReport, Post
+
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def db_option(func: F) -> F:
+    """Every command takes --db (or THREADBOOK_DB); the default lives in the user data dir."""
+    return click.option(
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar=tasks.DB_ENV,
+        default=None,
+        show_envvar=True,
+        help="The archive file. Default: archive.sqlite in your user data folder.",
+    )(func)
+
+
+def _db(db: Path | None) -> Path:
+    return db if db is not None else tasks.default_db_path()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(THREADBOOK_VERSION, prog_name="threadbook")
+@click.option("-v", "--verbose", count=True, help="Log more (-v: what is fetched, -vv: debug).")
+def cli(verbose: int) -> None:
+    """Threadbook archives blog posts with their whole comment threads and binds series of them into books.
+
+    \b
+    Start with:  threadbook archive https://some.blog/
+    Then:        threadbook list, threadbook show POST, threadbook search WORDS
+    Export:      threadbook export --format pdf --series "NAME" -o book.pdf
+    Try it:      threadbook demo   (offline, on the bundled sample blog)
+    """
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command()
+@click.argument("url")
+@db_option
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds to wait between two requests to the same host. Be kind to small blogs.",
+)
+@click.option("--no-images", is_flag=True, help="Don't download the posts' images.")
+def archive(url: str, db: Path | None, delay: float, no_images: bool) -> None:
+    """Archive every post of the blog at URL with its whole comment thread.
+
+    URL is the blog's home page (or one post). Running it again fetches only what changed and adds new posts and
+    comments; nothing already archived is removed.
+    """
+    db_path = _db(db)
+    settings = tasks.ArchiveSettings(delay=delay, fetch_images=not no_images)
+    report = _run_with_progress(
+        lambda progress, cancelled: tasks.archive_blog(
+            url, db_path=db_path, settings=settings, progress=progress, cancelled=cancelled
+        )
+    )
+    _print_report(report, db_path)
+
+
+def _run_with_progress(
+    work: Callable[[Callable[[tasks.Progress], None], Callable[[], bool]], CrawlReport],
+) -> CrawlReport:
+    cancel = {"flag": False}
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("posts · {task.fields[comments]} comments"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=False, disable=not err_console.is_terminal) as bar:
+        task_id = bar.add_task("Looking for posts", total=None, comments=0)
+
+        def on_progress(p: tasks.Progress) -> None:
+            if p.stage == "discovering":
+                bar.update(task_id, description="Looking for posts")
+            else:
+                bar.update(
+                    task_id,
+                    description="Archiving",
+                    total=p.posts_total or None,
+                    completed=p.posts_done,
+                    comments=p.comments,
+                )
+            log.info("%s %d/%d %s", p.stage, p.posts_done, p.posts_total, p.message)
+
+        try:
+            return work(on_progress, lambda: cancel["flag"])
+        except KeyboardInterrupt:  # a second Ctrl-C while we finish the current post exits at once
+            cancel["flag"] = True
+            raise
+
+
+def _print_report(report: CrawlReport, db_path: Path) -> None:
+    verb = "Stopped early" if report.cancelled else "Done"
+    console.print(
+        f"{verb}: {report.posts_found} posts found · {report.posts_new} new, {report.posts_changed} changed, "
+        f"{report.posts_unchanged} unchanged · {report.comments_total} comments ({report.comments_new} new"
+        + (f", {report.comments_removed} gone upstream" if report.comments_removed else "")
+        + f") · {report.images_saved} images · {report.requests} requests ({report.not_modified} not modified)"
+    )
+    for problem in report.problems:
+        console.print(f"  [yellow]![/yellow] {escape(problem)}")
+    console.print(f"Archive: {escape(str(db_path))}")
+
+
+@cli.command("list")
+@db_option
+@click.option("--blog", "blog_ref", help="Only the posts of this blog (its URL or number).")
+@click.option("--series", help="Only the parts of this series, in order.")
+def list_(db: Path | None, blog_ref: str | None, series: str | None) -> None:
+    """List the archived blogs and their posts."""
+    from storage.archive import open_archive
+
+    with open_archive(_db(db)) as archive:
+        blogs = archive.list_blogs()
+        if not blogs:
+            console.print("The archive is empty. Add a blog with: threadbook archive https://some.blog/")
+            return
+        for blog in blogs:
+            if blog_ref and blog_ref not in (str(blog.id), blog.url, blog.url.rstrip("/")):
+                continue
+            posts = archive.list_posts(blog_id=blog.id, series=series)
+            if series and not posts:
+                continue
+            table = Table(
+                title=f"{blog.title} — {blog.url} ({blog.platform})",
+                title_justify="left",
+                show_edge=False,
+                pad_edge=False,
+            )
+            table.add_column("#", justify="right", style="dim")
+            table.add_column("Date")
+            table.add_column("Title", overflow="fold")
+            table.add_column("Author")
+            table.add_column("Comments", justify="right")
+            for post in posts:
+                part = f"  [dim](part {post.series.number})[/dim]" if post.series and post.series.number else ""
+                table.add_row(
+                    str(post.id),
+                    _date(post.published_at),
+                    escape(post.title) + part,
+                    escape(post.author or ""),
+                    str(post.comment_count),
+                )
+            console.print(table)
+            console.print(f"{len(posts)} posts, {blog.comment_count} comments\n")
+
+
+@cli.command()
+@click.argument("post_ref", metavar="POST")
+@db_option
+@click.option("--no-comments", is_flag=True, help="Show the post without its thread.")
+def show(post_ref: str, db: Path | None, no_comments: bool) -> None:
+    """Show one post (by number or URL) and its comment thread as an indented tree."""
+    from storage.archive import open_archive
+
+    with open_archive(_db(db)) as archive:
+        post = archive.load_post(archive.find_post(post_ref))
+    click.echo(_render_post_text(post, comments=not no_comments))
+
+
+def _render_post_text(post: Post, *, comments: bool = True) -> str:
+    lines = [post.title, "=" * min(len(post.title), 80)]
+    byline = " · ".join(x for x in (post.author or "", _date(post.published_at), post.url) if x)
+    lines += [byline]
+    if post.series:
+        lines.append(f"Series: {post.series.name}" + (f", part {post.series.number}" if post.series.number else ""))
+    if post.categories or post.tags:
+        lines.append("Filed under: " + ", ".join([*post.categories, *post.tags]))
+    lines += ["", post.body_md.strip() if not post.protected else "(This post is password-protected.)", ""]
+    if comments:
+        lines.append(f"— {len(post.comments)} comments —")
+        for c in post.comments:
+            pad = "    " * c.depth
+            kind = "" if c.kind == "comment" else f" [{c.kind}]"
+            gone = " (removed upstream)" if c.removed_at else ""
+            lines.append(f"{pad}┌ {c.author}{kind} · {_date(c.published_at, time=True)} · #{c.source_id}{gone}")
+            for body_line in (c.body_md.strip() or "(empty)").splitlines():
+                lines.append(f"{pad}│ {body_line}")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@db_option
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+def search(query: tuple[str, ...], db: Path | None, limit: int) -> None:
+    """Search posts and comments (full text). Words are matched in any order; use "quotes" for a phrase."""
+    from storage.archive import open_archive
+
+    text = " ".join(query)
+    with open_archive(_db(db)) as archive:
+        hits = archive.search(text, limit=limit)
+    if not hits:
+        console.print(f"Nothing in the archive matches “{escape(text)}”.")
+        return
+    for hit in hits:
+        where = f"comment #{hit.comment_source_id} by {hit.author}" if hit.kind == "comment" else "post"
+        snippet = escape(hit.snippet).replace(SNIPPET_START, "[bold yellow]").replace(SNIPPET_END, "[/bold yellow]")
+        console.print(f"[bold]{escape(hit.post_title)}[/bold] [dim]({hit.post_id}, {escape(where)})[/dim]")
+        console.print(f"  {snippet}")
+
+
+@cli.command("series")
+@db_option
+def series_(db: Path | None) -> None:
+    """List the series found in the archive, with their number of parts."""
+    from storage.archive import open_archive
+
+    with open_archive(_db(db)) as archive:
+        found = archive.list_series()
+    if not found:
+        console.print("No series found yet.")
+    for s in found:
+        console.print(f"{escape(s.name)}: {s.post_count} parts")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "pdf"]), required=True, help="What to write.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write (replaced only when the export succeeds).",
+)
+@click.option("--series", help="The series to bind (for --format pdf). See `threadbook series`.")
+@click.option("--page-size", type=click.Choice(["A4", "Letter", "A5"]), default="A4", show_default=True)
+@db_option
+def export(fmt: str, out: Path, series: str | None, page_size: str, db: Path | None) -> None:
+    """Export the archive as JSON (docs/json-format.md), or a series as a PDF anthology."""
+    db_path = _db(db)
+    if fmt == "json":
+        path = tasks.export_json(db_path=db_path, out_path=out)
+    else:
+        if not series:
+            raise click.UsageError("A PDF export needs --series NAME. `threadbook series` lists them.")
+        path = tasks.export_series_pdf(db_path=db_path, series=series, out_path=out, page_size=page_size)
+    console.print(f"Wrote {escape(str(path))}")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to put the demo archive, JSON and PDF. Default: a new folder under ./threadbook-demo",
+)
+def demo(out_dir: Path | None) -> None:
+    """Serve the bundled sample blog on 127.0.0.1, archive it, and export its series as PDF and the archive as JSON.
+
+    Offline: nothing leaves this machine.
+    """
+    from desktop.demo import run_demo
+
+    result = run_demo(out_dir or Path("threadbook-demo"), echo=console.print)
+    console.print(
+        f"\nArchive: {escape(str(result.db_path))}\nJSON:    {escape(str(result.json_path))}\n"
+        f"PDF:     {escape(str(result.pdf_path))}"
+    )
+
+
+@cli.command()
+@db_option
+def gui(db: Path | None) -> None:
+    """Open the Threadbook window."""
+    from desktop.app import main as gui_main
+
+    sys.exit(gui_main([sys.argv[0], *([str(db)] if db else [])]))
+
+
+def _date(value: datetime | None, *, time: bool = False) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%Y-%m-%d %H:%M" if time else "%Y-%m-%d")
+
+
+def main() -> int:
+    """Console-script entry: run the CLI, turning expected trouble into a one-line message and exit 1."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        err_console.print("threadbook: aborted.")
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except tasks.USER_ERRORS as exc:
+        err_console.print(f"threadbook: {escape(str(exc))}", soft_wrap=True)
+        return 1
+    except KeyboardInterrupt:
+        err_console.print("threadbook: interrupted. Everything saved so far is kept.")
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
