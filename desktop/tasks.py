@@ -68,12 +68,11 @@ def archive_blog(
     A re-run asks the server only for what changed (conditional GET) and adds new posts and comments.
     Cancelling stops between posts; everything saved so far stays.
     """
+    from ingest.crawl import crawl_post
     from ingest.discover import discover_blog
     from ingest.fetch import Fetcher, FetchSettings
     from ingest.urls import is_http_url
     from storage.archive import open_archive
-
-    from ingest.crawl import crawl_post
 
     url = url.strip()
     if not is_http_url(url):
