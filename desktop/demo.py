@@ -27,9 +27,8 @@ def _quiet(_: str) -> None:
 
 def run_demo(out_dir: Path, *, echo: Callable[[str], None] = _quiet) -> DemoResult:
     """Serve resources/sample_blog on 127.0.0.1, archive it into a fresh archive in `out_dir`, export JSON and PDF."""
-    from storage.archive import open_archive
-
     from desktop.sampleserver import SampleBlogServer
+    from storage.archive import open_archive
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in DEMO_FILES:  # a fresh archive each time; only files the demo itself writes are removed
