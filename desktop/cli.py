@@ -12,8 +12,18 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from desktop import tasks
 from storage.records import SNIPPET_END, SNIPPET_START, THREADBOOK_VERSION, CrawlReport, Post
@@ -85,6 +95,13 @@ def archive(url: str, db: Path | None, delay: float, no_images: bool) -> None:
     _print_report(report, db_path)
 
 
+class RateColumn(ProgressColumn):
+    """Posts per second, once there is a rate to show."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:.1f} posts/s" if task.speed else "", style="dim")
+
+
 def _run_with_progress(
     work: Callable[[Callable[[tasks.Progress], None], Callable[[], bool]], CrawlReport],
 ) -> CrawlReport:
@@ -94,6 +111,7 @@ def _run_with_progress(
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("posts · {task.fields[comments]} comments"),
+        RateColumn(),
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
