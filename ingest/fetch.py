@@ -1,0 +1,528 @@
+"""Polite HTTP fetching: one Session, timeouts, size caps, per-host delays, robots.txt, retries, conditional GET."""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import logging
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+from urllib.parse import urljoin
+
+import requests
+import urllib3.exceptions
+from protego import Protego
+
+from ingest.encoding import decode_html
+from ingest.errors import BadUrl, FetchError, RobotsDisallowed, TooLarge
+from ingest.urls import display_host, host_key, is_http_url, origin
+from storage.records import THREADBOOK_VERSION, Capture, PreviousCapture
+
+__all__ = ["FetchSettings", "Fetcher", "decode_html", "default_user_agent"]
+
+log = logging.getLogger(__name__)
+
+ROBOTS_TOKEN = "Threadbook"  # the product token robots.txt groups can name
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+KEPT_HEADERS = (
+    "content-type",
+    "etag",
+    "last-modified",
+    "date",
+    "server",
+    "content-language",
+    "x-wp-total",
+    "x-wp-totalpages",
+    "link",
+    "retry-after",
+)
+ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 §2.5: parse at least the first 500 KiB; we read no more
+DEFAULT_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+_CHUNK = 64 * 1024
+
+
+def default_user_agent() -> str:
+    """The honest User-Agent: who we are, our version, and where to read about us."""
+    return f"Threadbook/{THREADBOOK_VERSION} (+https://github.com/threadbook/threadbook; blog archiver)"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """How politely and how patiently to fetch. Times are in seconds, sizes in bytes."""
+
+    user_agent: str = field(default_factory=default_user_agent)
+    delay: float = 1.0  # minimum gap between the starts of two requests to one host (host:port)
+    timeout: tuple[float, float] = (10.0, 30.0)  # (connect, read between bytes)
+    max_bytes: int = 25_000_000  # per response body, after decompression
+    retries: int = 3  # extra attempts after a 429/5xx answer or a broken connection
+    backoff: float = 1.0  # first retry wait; doubles each attempt (unless the server sends Retry-After)
+    max_retry_after: float = 120.0  # never wait longer than this for one retry
+    respect_robots: bool = True
+    max_redirects: int = 10
+    max_crawl_delay: float = 30.0  # a robots.txt Crawl-delay is honoured up to this
+
+
+@dataclass(frozen=True, slots=True)
+class _Robots:
+    """What one origin's robots.txt says. `blocked` is set when it could not be read (RFC 9309 §2.3.1.4)."""
+
+    parser: Protego | None  # None: no rules, everything allowed
+    sitemaps: tuple[str, ...] = ()
+    blocked: str | None = None  # the reason, for the user message
+
+
+@dataclass(frozen=True, slots=True)
+class _Response:
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class _Transient(Exception):
+    """A failure worth retrying; carries the user message for when the retries run out."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Fetcher:
+    """Fetches pages over one `requests.Session`, politely. Safe to share between threads.
+
+    Per-host delay: each host (host:port) has a next-allowed start time; a request reserves its slot under
+    a lock and sleeps until it, so threads hitting one host are spaced by `delay` while other hosts are not
+    held up. A robots.txt `Crawl-delay` raises that host's delay (up to `max_crawl_delay`).
+    Robots: fetched once per origin and cached; 4xx means no rules; 5xx or 429 (after retries) means
+    "don't crawl this site now", as RFC 9309 and Google do; an unreachable robots.txt raises the connection error.
+    """
+
+    def __init__(
+        self,
+        settings: FetchSettings | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings or FetchSettings()
+        self._sleep = sleep
+        self._clock = clock
+        self._session = requests.Session()
+        self._session.headers["User-Agent"] = self.settings.user_agent
+        # We decompress ourselves (to cap the decompressed size), so offer only what zlib decodes.
+        self._session.headers["Accept-Encoding"] = "gzip, deflate"
+        self._lock = threading.Lock()
+        self._next_allowed: dict[str, float] = {}
+        self._host_delay: dict[str, float] = {}
+        self._robots: dict[str, _Robots] = {}
+        self._robots_locks: dict[str, threading.Lock] = {}
+        self.requests_made = 0
+        self.not_modified = 0
+        self.bytes_received = 0  # body bytes as they came over the wire (compressed)
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self._session.close()
+
+    def fetch(self, url: str, *, previous: PreviousCapture | None = None, accept: str | None = None) -> Capture:
+        """GET `url` and return its Capture; raise a FetchError subclass (user message) on failure.
+
+        With `previous`, asks "only if changed"; a 304 answer gives a Capture with status 304 and the
+        previous body and sha256. Redirects are followed (each hop checked against robots.txt).
+        """
+        url = url.strip()
+        if not is_http_url(url):
+            raise BadUrl(
+                f"“{url}” is not a web address Threadbook can fetch. "
+                "Give an address that starts with http:// or https://."
+            )
+        headers = {"Accept": accept or DEFAULT_ACCEPT}
+        if previous is not None:
+            if previous.etag:
+                headers["If-None-Match"] = previous.etag
+            if previous.last_modified:
+                headers["If-Modified-Since"] = previous.last_modified
+        response = self._retrieve(url, headers, check_robots=self.settings.respect_robots)
+        fetched_at = datetime.now(UTC)
+        status = response.status
+        if status == 304:
+            with self._lock:
+                self.not_modified += 1
+            body = previous.body if previous else b""
+            return self._capture(url, response, fetched_at, body=body, sha=previous.content_sha256 if previous else "")
+        if not 200 <= status < 300:
+            raise _status_error(response.url, status, self.settings.retries)
+        return self._capture(url, response, fetched_at, body=response.body, sha=_sha256(response.body))
+
+    def robots_allowed(self, url: str) -> bool:
+        """Whether robots.txt lets us fetch `url` (always True when robots are not respected)."""
+        if not self.settings.respect_robots:
+            return True
+        robots = self._robots_for(url)
+        if robots.blocked is not None:
+            return False
+        return robots.parser is None or bool(robots.parser.can_fetch(url, ROBOTS_TOKEN))
+
+    def robots_sitemaps(self, url: str) -> tuple[str, ...]:
+        """The `Sitemap:` URLs listed in the robots.txt of `url`'s origin."""
+        return self._robots_for(url).sitemaps
+
+    def host_delay(self, url: str) -> float:
+        """The current minimum gap between requests to `url`'s host, in seconds."""
+        with self._lock:
+            return self._host_delay.get(host_key(url), self.settings.delay)
+
+    # -- internals ---------------------------------------------------------------------------------
+
+    def _capture(self, url: str, response: _Response, fetched_at: datetime, *, body: bytes, sha: str) -> Capture:
+        headers = response.headers
+        kept = tuple((name, headers[name]) for name in KEPT_HEADERS if name in headers)
+        content_type = headers.get("content-type", "")
+        media_type = content_type.split(";", 1)[0].strip().lower() or _sniff_media_type(body)
+        return Capture(
+            url=url,
+            final_url=response.url,
+            status=response.status,
+            fetched_at=fetched_at,
+            content_sha256=sha,
+            media_type=media_type,
+            headers=kept,
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+            tool_version=THREADBOOK_VERSION,
+            body=body,
+        )
+
+    def _retrieve(
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        *,
+        check_robots: bool,
+        max_bytes: int | None = None,
+        truncate: bool = False,
+    ) -> _Response:
+        """GET with redirects followed by hand (so each hop is robots-checked and delayed) and retries."""
+        current = url
+        seen = [url]
+        for _hop in range(self.settings.max_redirects + 1):
+            if check_robots and not self.robots_allowed(current):
+                raise self._robots_error(current)
+            response = self._get_with_retries(current, headers, max_bytes=max_bytes, truncate=truncate)
+            location = response.headers.get("location")
+            if response.status not in REDIRECT_STATUSES or not location:
+                return _Response(current, response.status, response.headers, response.body)
+            target = urljoin(current, location.strip())
+            if not is_http_url(target):
+                raise FetchError(
+                    f"Couldn't fetch {url}: it redirects to “{target}”, which is not a web page. "
+                    "Check the address in a browser.",
+                    url=url,
+                    status=response.status,
+                )
+            current = target
+            seen.append(target)
+        looped = len(set(seen)) < len(seen)
+        what = "keeps redirecting in a loop" if looped else f"redirects more than {self.settings.max_redirects} times"
+        raise FetchError(
+            f"Couldn't fetch {url}: the site {what}. Open it in a browser to check, or try again later.",
+            url=url,
+        )
+
+    def _get_with_retries(
+        self, url: str, headers: Mapping[str, str], *, max_bytes: int | None, truncate: bool
+    ) -> _Response:
+        attempt = 0
+        while True:
+            self._wait_turn(url)
+            try:
+                response = self._attempt(url, headers, max_bytes=max_bytes, truncate=truncate)
+            except _Transient as exc:
+                if attempt >= self.settings.retries:
+                    raise FetchError(exc.message, url=url) from exc
+                self._defer(url, self._backoff(attempt))
+                attempt += 1
+                log.info("retrying %s after: %s", url, exc.message)
+                continue
+            if response.status in RETRY_STATUSES and attempt < self.settings.retries:
+                wait = _retry_after(response.headers.get("retry-after"))
+                wait = self._backoff(attempt) if wait is None else min(wait, self.settings.max_retry_after)
+                self._defer(url, wait)
+                attempt += 1
+                log.info("retrying %s after HTTP %d (waiting %.1f s)", url, response.status, wait)
+                continue
+            return response
+
+    def _attempt(self, url: str, headers: Mapping[str, str], *, max_bytes: int | None, truncate: bool) -> _Response:
+        host = display_host(url)
+        connect_timeout, read_timeout = self.settings.timeout
+        try:
+            raw = self._session.get(
+                url, headers=dict(headers), timeout=self.settings.timeout, stream=True, allow_redirects=False
+            )
+        except requests.exceptions.SSLError as exc:
+            raise FetchError(
+                f"Couldn't connect securely to {host}: its certificate could not be verified. "
+                "Check the address, or try again later.",
+                url=url,
+            ) from exc
+        except requests.exceptions.ConnectTimeout as exc:
+            self._count_request()
+            raise _Transient(
+                f"Couldn't reach {host}: the connection timed out after {connect_timeout:g} s. "
+                "Check that you are online, or try again later."
+            ) from exc
+        except requests.exceptions.ReadTimeout as exc:
+            self._count_request()
+            raise _Transient(
+                f"Couldn't fetch {url}: the server stopped answering (nothing for {read_timeout:g} s). Try again later."
+            ) from exc
+        except requests.exceptions.ConnectionError as exc:
+            self._count_request()
+            if _is_name_error(exc):  # a typo in the host name won't fix itself: no retry
+                raise FetchError(
+                    f"Couldn't reach {host}: no server by that name was found. "
+                    "Check the address and that you are online.",
+                    url=url,
+                ) from exc
+            raise _Transient(_connection_message(host, exc)) from exc
+        except requests.exceptions.InvalidURL as exc:
+            raise BadUrl(f"“{url}” is not a valid web address. Check it for typos.") from exc
+        self._count_request()
+        with raw:
+            status = raw.status_code
+            response_headers = {name.lower(): value for name, value in raw.headers.items()}
+            if status in REDIRECT_STATUSES or status == 304 or status >= 400:
+                return _Response(url, status, response_headers, b"")  # bodies we never look at
+            limit = self.settings.max_bytes if max_bytes is None else max_bytes
+            declared = response_headers.get("content-length", "")
+            if not truncate and declared.isdigit() and int(declared) > limit:
+                raise _too_large(url, limit)
+            try:
+                body = self._read_body(raw, response_headers.get("content-encoding", ""), url, limit, truncate)
+            except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+                raise _Transient(
+                    f"Couldn't fetch {url}: the connection broke off during the download. Try again later."
+                ) from exc
+            except zlib.error as exc:
+                raise FetchError(
+                    f"Couldn't fetch {url}: the server sent a damaged compressed response. Try again later.",
+                    url=url,
+                ) from exc
+        return _Response(url, status, response_headers, body)
+
+    def _read_body(self, raw: requests.Response, encoding: str, url: str, limit: int, truncate: bool) -> bytes:
+        """Read the body, decompressing as it streams so neither wire nor decoded size can pass `limit`."""
+        chunks: list[bytes] = []
+        total = 0
+        for piece in _decoded(self._wire_chunks(raw), encoding.strip().lower(), limit + 1):
+            total += len(piece)
+            if total > limit:
+                if truncate:
+                    chunks.append(piece[: len(piece) - (total - limit)])
+                    break
+                raise _too_large(url, limit)
+            chunks.append(piece)
+        return b"".join(chunks)
+
+    def _wire_chunks(self, raw: requests.Response) -> Iterator[bytes]:
+        for chunk in raw.raw.stream(_CHUNK, decode_content=False):
+            with self._lock:
+                self.bytes_received += len(chunk)
+            yield chunk
+
+    def _count_request(self) -> None:
+        with self._lock:
+            self.requests_made += 1
+
+    def _wait_turn(self, url: str) -> None:
+        """Reserve this host's next start slot and sleep until it."""
+        key = host_key(url)
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._next_allowed.get(key, now))
+            self._next_allowed[key] = start + self._host_delay.get(key, self.settings.delay)
+        if start > now:
+            self._sleep(start - now)
+
+    def _defer(self, url: str, wait: float) -> None:
+        """Push this host's next start to at least `wait` seconds from now (a retry waits for it)."""
+        key = host_key(url)
+        with self._lock:
+            self._next_allowed[key] = max(self._next_allowed.get(key, 0.0), self._clock() + wait)
+
+    def _backoff(self, attempt: int) -> float:
+        return float(min(self.settings.backoff * (2**attempt), self.settings.max_retry_after))
+
+    def _robots_error(self, url: str) -> RobotsDisallowed:
+        robots = self._robots_for(url)
+        if robots.blocked is not None:
+            message = (
+                f"Didn't fetch {url}: the site's robots.txt couldn't be read ({robots.blocked}), "
+                "and Threadbook doesn't crawl a site whose rules it can't read. Try again later."
+            )
+        else:
+            message = f"Didn't fetch {url}: it is not allowed by the site's robots.txt; Threadbook respects it."
+        return RobotsDisallowed(message, url=url)
+
+    def _robots_for(self, url: str) -> _Robots:
+        key = origin(url)
+        with self._lock:
+            cached = self._robots.get(key)
+            if cached is not None:
+                return cached
+            lock = self._robots_locks.setdefault(key, threading.Lock())
+        with lock:  # one fetch per origin even when threads race for it
+            with self._lock:
+                cached = self._robots.get(key)
+            if cached is not None:
+                return cached
+            robots = self._load_robots(key)
+            with self._lock:
+                self._robots[key] = robots
+            return robots
+
+    def _load_robots(self, site: str) -> _Robots:
+        robots_url = f"{site}/robots.txt"
+        response = self._retrieve(
+            robots_url,
+            {"Accept": "text/plain,*/*;q=0.5"},
+            check_robots=False,
+            max_bytes=ROBOTS_MAX_BYTES,
+            truncate=True,
+        )
+        if response.status in RETRY_STATUSES or response.status >= 500:
+            log.info("robots.txt of %s answered %d: not crawling it for now", site, response.status)
+            return _Robots(parser=None, blocked=f"the server answered {response.status}")
+        if not 200 <= response.status < 300:
+            return _Robots(parser=None)  # 4xx: there are no rules (RFC 9309 §2.3.1.3)
+        parser = Protego.parse(response.body.decode("utf-8", errors="replace"))
+        delay = parser.crawl_delay(ROBOTS_TOKEN)
+        if delay:
+            wanted = min(float(delay), self.settings.max_crawl_delay)
+            with self._lock:
+                key = host_key(site)
+                self._host_delay[key] = max(self.settings.delay, wanted)
+        sitemaps = tuple(urljoin(robots_url, s.strip()) for s in parser.sitemaps if is_http_url(urljoin(robots_url, s)))
+        return _Robots(parser=parser, sitemaps=sitemaps)
+
+
+def _decoded(chunks: Iterator[bytes], encoding: str, limit: int) -> Iterator[bytes]:
+    """Undo gzip/deflate content coding incrementally, never producing more than `limit` bytes at once."""
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        yield from chunks
+        return
+    wbits = 47 if encoding != "deflate" else 15  # 47: gzip or zlib header, detected
+    decoder = zlib.decompressobj(wbits)
+    first = True
+    for chunk in chunks:
+        data = chunk
+        if first and encoding == "deflate" and data and (data[0] & 0x0F) != 8:
+            decoder = zlib.decompressobj(-15)  # servers often send raw deflate without the zlib header
+        first = False
+        while data:
+            out = decoder.decompress(data, limit)
+            if out:
+                yield out
+            if decoder.eof:  # a new gzip member may follow (concatenated gzip is legal)
+                data = decoder.unused_data
+                decoder = zlib.decompressobj(wbits)
+            else:
+                data = decoder.unconsumed_tail
+    tail = decoder.flush()
+    if tail:
+        yield tail
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), None if absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _status_error(url: str, status: int, retries: int) -> FetchError:
+    tries = f"{retries + 1} tries" if retries else "one try"
+    if status in (404, 410):
+        reason = f"the server says this page doesn't exist ({status}). Check the address."
+    elif status in (401, 403):
+        reason = f"the server refused access ({status}). The page may be private or need a login."
+    elif status == 429:
+        reason = f"the server asked us to slow down (429) and still refused after {tries}. Try again later."
+    elif status >= 500:
+        reason = f"the server had a problem ({status}) and still did after {tries}. Try again later."
+    else:
+        reason = f"the server refused the request (HTTP {status}). Check the address."
+    return FetchError(f"Couldn't fetch {url}: {reason}", url=url, status=status)
+
+
+def _too_large(url: str, limit: int) -> TooLarge:
+    size = f"{limit / 1_000_000:g} MB" if limit >= 1_000_000 else f"{limit / 1000:g} kB"
+    return TooLarge(
+        f"Didn't download {url}: it is larger than the {size} limit. "
+        "Raise the limit in the settings if you really need it.",
+        url=url,
+    )
+
+
+def _is_name_error(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, urllib3.exceptions.NameResolutionError):
+            return True
+        for arg in getattr(seen, "args", ()):
+            if isinstance(arg, urllib3.exceptions.MaxRetryError) and isinstance(
+                arg.reason, urllib3.exceptions.NameResolutionError
+            ):
+                return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _connection_message(host: str, exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "refused" in text:
+        what = "the connection was refused"
+    elif "reset" in text or "aborted" in text or "remote end closed" in text:
+        what = "the connection was cut off"
+    else:
+        what = "the network connection failed"
+    return f"Couldn't reach {host}: {what}. Check the address and that you are online."
+
+
+def _sniff_media_type(body: bytes) -> str:
+    head = body[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+        return "text/html"
+    if head.startswith(b"<?xml") or head.startswith(b"<rss") or head.startswith(b"<feed"):
+        return "application/xml"
+    if head.startswith((b"{", b"[")):
+        return "application/json"
+    return "application/octet-stream" if body else ""
+
+
+def _sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
