@@ -19,3 +19,11 @@ class ArchiveLocked(StorageError):
 
 class NotFound(StorageError):
     """A post, blog or series the user named is not in the archive."""
+
+
+class NotAnArchive(ArchiveCorrupt):
+    """A valid SQLite file that some other program owns; we never add our tables to it."""
+
+
+class ArchiveUnwritable(StorageError):
+    """The archive (or its folder) cannot be written: read-only, disk full, no permission, I/O error."""

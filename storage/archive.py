@@ -1,0 +1,265 @@
+"""Opening the archive (checks, pragmas, migrations) and the `Archive` object every caller goes through."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from sqlite_utils import Database
+
+from storage import queries, writes
+from storage.errors import (
+    ArchiveCorrupt,
+    ArchiveLocked,
+    ArchiveUnwritable,
+    NotAnArchive,
+    SchemaTooNew,
+    StorageError,
+)
+from storage.migrations import KNOWN_MIGRATIONS, MIGRATION_SET, MIGRATIONS, MIGRATIONS_TABLE
+from storage.queries import PostOrder, SeriesSummary
+from storage.records import Asset, Blog, BlogSummary, Capture, Post, PostSummary, PreviousCapture, SearchHit
+from storage.search import search as search_archive
+from storage.writes import PostSaveResult
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+DEFAULT_BUSY_TIMEOUT = 5.0  # seconds to wait for another writer before giving up with ArchiveLocked
+
+_LOCKED = {"SQLITE_BUSY", "SQLITE_LOCKED"}
+_CORRUPT = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
+_UNWRITABLE = {"SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_PERM"}
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _corrupt_message(path: Path, reason: str) -> str:
+    return (
+        f"{path} can't be opened as a Threadbook archive: {reason}. Nothing in the file was changed. "
+        "Restore it from a backup, or choose another file."
+    )
+
+
+def _translate(exc: sqlite3.Error, path: Path) -> StorageError | None:
+    """The user-facing error for an SQLite failure that is expected trouble, or None for a bug."""
+    name = (getattr(exc, "sqlite_errorname", "") or "").split("_")
+    base = "_".join(name[:2])  # SQLITE_IOERR_WRITE -> SQLITE_IOERR
+    if base in _LOCKED:
+        return ArchiveLocked(
+            f"The archive {path} is busy: another Threadbook (or another program) is using it. "
+            "Wait until it has finished, or close it, then try again."
+        )
+    if base in _CORRUPT:
+        return ArchiveCorrupt(_corrupt_message(path, "the file is damaged or is not an SQLite database"))
+    if base in _UNWRITABLE:
+        return ArchiveUnwritable(
+            f"Couldn't write to the archive {path} ({exc}). Check that the disk has free space and that "
+            "you may write to that folder, or choose another place for the archive."
+        )
+    return None
+
+
+@contextmanager
+def _translated(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        error = _translate(exc, path)
+        if error is None:
+            raise
+        raise error from exc
+
+
+def open_archive(
+    path: str | Path,
+    *,
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    now: Callable[[], datetime] = _utc_now,
+) -> Archive:
+    """Open (or create) the archive at `path`: the only way in.
+
+    Refuses, without changing a byte of the file, anything that is not a Threadbook archive
+    (`ArchiveCorrupt`, `NotAnArchive`) or was written by a newer Threadbook (`SchemaTooNew`). Otherwise turns
+    on foreign keys and WAL and applies pending migrations in one transaction. `now` is the clock used for
+    the archive's own timestamps (first seen, removed...), injectable for tests.
+    """
+    path = Path(path).expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveUnwritable(
+            f"Couldn't create the folder {path.parent} for the archive ({exc.strerror}). "
+            "Choose another place for the archive."
+        ) from exc
+    _check_header(path)
+    with _translated(path):
+        db = Database(path, execute_plugins=False)
+        try:
+            # Nothing below writes until the schema has been checked: a refused file stays byte-identical.
+            db.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            db.conn.execute("PRAGMA foreign_keys = ON")
+            _check_schema(db, path)
+            db.conn.execute("PRAGMA journal_mode = WAL")
+            with db.atomic():
+                _check_schema(db, path)  # again inside the transaction: another process may have migrated
+                MIGRATIONS.apply(db)
+        except BaseException:
+            db.close()
+            raise
+    return Archive(db, path, now=now)
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except IsADirectoryError as exc:
+        raise ArchiveCorrupt(_corrupt_message(path, "it is a folder, not a file")) from exc
+    except OSError as exc:
+        raise ArchiveUnwritable(
+            f"Couldn't read the archive {path} ({exc.strerror}). Check its permissions, or choose another file."
+        ) from exc
+    if header and header != SQLITE_HEADER:
+        raise ArchiveCorrupt(_corrupt_message(path, "it is not an SQLite database"))
+
+
+def _check_schema(db: Database, path: Path) -> None:
+    tables = {row[0] for row in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return  # a new, empty file
+    applied: list[str] = []
+    if MIGRATIONS_TABLE in tables:
+        applied = [
+            row[0]
+            for row in db.conn.execute(
+                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY id", [MIGRATION_SET]
+            )
+        ]
+    if not applied:
+        raise NotAnArchive(
+            f"{path} is an SQLite database, but not a Threadbook archive. Nothing in it was changed. "
+            "Choose another file, or a new file name to start a new archive."
+        )
+    unknown = [name for name in applied if name not in KNOWN_MIGRATIONS]
+    if unknown:
+        log.info("archive %s has migrations this build does not know: %s", path, unknown)
+        raise SchemaTooNew(
+            "This archive was written by a newer Threadbook. Update Threadbook, or open a different archive."
+        )
+
+
+class Archive:
+    """An open archive. Records go in and come out; rows never leave storage/.
+
+    One connection, used by the thread that opened it. Every method turns expected SQLite trouble into a
+    `StorageError` subclass with a message for the user.
+    """
+
+    def __init__(self, db: Database, path: Path, *, now: Callable[[], datetime] = _utc_now) -> None:
+        self._db = db
+        self.path = path
+        self._now = now
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    # writes
+
+    def save_blog(self, blog: Blog) -> int:
+        """Insert or update the blog with this URL; returns its id."""
+        with _translated(self.path):
+            return writes.save_blog(self._db, blog, now=self._now())
+
+    def save_post(self, blog_id: int, post: Post, *, thread_complete: bool = True) -> PostSaveResult:
+        """Insert or update one post with its whole thread, captures and images, in one transaction.
+
+        Comments missing from `post.comments` get `removed_at` only when `thread_complete` is true (all
+        comment pages were fetched); a comment that comes back is un-removed. Nothing is ever deleted.
+        """
+        with _translated(self.path):
+            return writes.save_post(self._db, blog_id, post, thread_complete=thread_complete, now=self._now())
+
+    def record_capture(self, capture: Capture, *, blog_id: int | None = None, post_id: int | None = None) -> int:
+        """Store a fetch not tied to a saved post (home page, feed, sitemap); returns its id."""
+        with _translated(self.path):
+            return writes.record_capture(self._db, capture, blog_id=blog_id, post_id=post_id)
+
+    def mark_crawled(self, blog_id: int, at: datetime) -> None:
+        with _translated(self.path):
+            writes.mark_crawled(self._db, blog_id, at)
+
+    # reads
+
+    def previous_capture(self, url: str) -> PreviousCapture | None:
+        """The newest successful capture of `url` (requested or final URL) with its body, or None."""
+        with _translated(self.path):
+            return queries.previous_capture(self._db, url)
+
+    def list_blogs(self) -> list[BlogSummary]:
+        with _translated(self.path):
+            return queries.list_blogs(self._db)
+
+    def list_posts(
+        self,
+        *,
+        blog_id: int | None = None,
+        series: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+        order: PostOrder = "published",
+    ) -> list[PostSummary]:
+        """A page of post summaries; `order` is "published" (newest first), "oldest", "title" or "series"."""
+        with _translated(self.path):
+            return queries.list_posts(self._db, blog_id=blog_id, series=series, offset=offset, limit=limit, order=order)
+
+    def count_posts(self, *, blog_id: int | None = None) -> int:
+        with _translated(self.path):
+            return queries.count_posts(self._db, blog_id=blog_id)
+
+    def find_post(self, ref: str) -> int:
+        """A post id from a row id or a URL; raises `NotFound`."""
+        with _translated(self.path):
+            return queries.find_post(self._db, ref)
+
+    def load_post(self, post_id: int, *, with_asset_data: bool = False) -> Post:
+        with _translated(self.path):
+            return queries.load_post(self._db, post_id, with_asset_data=with_asset_data)
+
+    def load_blog(self, blog_id: int, *, with_posts: bool = False) -> Blog:
+        with _translated(self.path):
+            return queries.load_blog(self._db, blog_id, with_posts=with_posts)
+
+    def list_series(self) -> list[SeriesSummary]:
+        with _translated(self.path):
+            return queries.list_series(self._db)
+
+    def load_series_posts(self, name: str, *, with_asset_data: bool = False) -> list[Post]:
+        with _translated(self.path):
+            return queries.load_series_posts(self._db, name, with_asset_data=with_asset_data)
+
+    def get_asset(self, sha256: str) -> Asset | None:
+        with _translated(self.path):
+            return queries.get_asset(self._db, sha256)
+
+    def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
+        """Posts and comments matching every word of `query`, best first; any input is safe."""
+        with _translated(self.path):
+            return search_archive(self._db, query, limit=limit)

@@ -1,0 +1,250 @@
+"""The archive schema: one append-only set of migrations, and the check that refuses newer schemas.
+
+Rules (see docs/archive-schema.md): a migration that has been merged is never edited; every change is a new
+function appended at the end. Tables are created here and only here (no implicit `alter=True` inserts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "threadbook"
+MIGRATIONS_TABLE = Migrations.migrations_table  # "_sqlite_migrations"
+
+MIGRATIONS = Migrations(MIGRATION_SET)
+KNOWN_MIGRATIONS: list[str] = []  # names in the order they are applied
+
+MigrationFunction = Callable[[Database], None]
+
+
+def _migration(fn: MigrationFunction) -> MigrationFunction:
+    """Register `fn` in the set and remember its name, so an unknown applied name means "newer schema"."""
+    KNOWN_MIGRATIONS.append(fn.__name__)
+    return MIGRATIONS()(fn)
+
+
+def _execute_all(db: Database, statements: list[str]) -> None:
+    for statement in statements:
+        db.execute(statement)
+
+
+@_migration
+def m001_core_tables(db: Database) -> None:
+    # Raw DDL rather than Table.create(): it is the only way to get CHECK constraints, NOT NULL with
+    # defaults and composite UNIQUE constraints into the table definition itself.
+    _execute_all(
+        db,
+        [
+            """
+            CREATE TABLE blogs (
+                id INTEGER PRIMARY KEY,
+                url TEXT NOT NULL UNIQUE,
+                title TEXT NOT NULL DEFAULT '',
+                platform TEXT NOT NULL DEFAULT 'generic',
+                description TEXT NOT NULL DEFAULT '',
+                language TEXT,
+                added_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                last_crawled_at TEXT
+            )
+            """,
+            """
+            CREATE TABLE posts (
+                id INTEGER PRIMARY KEY,
+                blog_id INTEGER NOT NULL REFERENCES blogs(id),
+                url TEXT NOT NULL UNIQUE,
+                source_id TEXT,
+                title TEXT NOT NULL DEFAULT '',
+                author TEXT,
+                published_at TEXT,
+                published_utc TEXT,
+                updated_at TEXT,
+                body_md TEXT NOT NULL DEFAULT '',
+                language TEXT,
+                protected INTEGER NOT NULL DEFAULT 0 CHECK (protected IN (0, 1)),
+                comment_count_expected INTEGER,
+                first_captured_at TEXT NOT NULL,
+                captured_at TEXT NOT NULL,
+                changed_at TEXT NOT NULL,
+                content_sha256 TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX idx_posts_blog_id_published_utc ON posts (blog_id, published_utc)",
+            "CREATE INDEX idx_posts_published_utc ON posts (published_utc)",
+            """
+            CREATE TABLE comments (
+                id INTEGER PRIMARY KEY,
+                post_id INTEGER NOT NULL REFERENCES posts(id),
+                source_id TEXT NOT NULL,
+                parent_id INTEGER REFERENCES comments(id),
+                parent_source_id TEXT,
+                position INTEGER NOT NULL DEFAULT 0,
+                depth INTEGER NOT NULL DEFAULT 0,
+                thread_order INTEGER NOT NULL DEFAULT 0,
+                author TEXT NOT NULL DEFAULT '',
+                author_url TEXT,
+                published_at TEXT,
+                published_utc TEXT,
+                kind TEXT NOT NULL DEFAULT 'comment' CHECK (kind IN ('comment', 'pingback', 'trackback')),
+                body_md TEXT NOT NULL DEFAULT '',
+                first_seen_at TEXT NOT NULL,
+                last_seen_at TEXT NOT NULL,
+                removed_at TEXT,
+                UNIQUE (post_id, source_id)
+            )
+            """,
+            # (post_id, source_id) is covered by the UNIQUE constraint's index; this one makes
+            # "non-removed comments of a post" (post lists, counts) an index-only lookup.
+            "CREATE INDEX idx_comments_post_id_removed_at ON comments (post_id, removed_at)",
+            "CREATE INDEX idx_comments_parent_id ON comments (parent_id)",
+            """
+            CREATE TABLE capture_bodies (
+                id INTEGER PRIMARY KEY,
+                sha256 TEXT NOT NULL UNIQUE,
+                compression TEXT NOT NULL DEFAULT 'zlib' CHECK (compression IN ('zlib')),
+                size INTEGER NOT NULL,
+                body BLOB NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE captures (
+                id INTEGER PRIMARY KEY,
+                url TEXT NOT NULL,
+                final_url TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                fetched_at TEXT NOT NULL,
+                sha256 TEXT NOT NULL DEFAULT '',
+                media_type TEXT NOT NULL DEFAULT '',
+                headers TEXT NOT NULL DEFAULT '[]',
+                etag TEXT,
+                last_modified TEXT,
+                tool_version TEXT NOT NULL DEFAULT '',
+                body_id INTEGER REFERENCES capture_bodies(id),
+                blog_id INTEGER REFERENCES blogs(id),
+                post_id INTEGER REFERENCES posts(id)
+            )
+            """,
+            # One fetch of a URL at one instant: saving the same capture record twice stores it once.
+            "CREATE UNIQUE INDEX idx_captures_url_fetched_at ON captures (url, fetched_at)",
+            "CREATE INDEX idx_captures_final_url_fetched_at ON captures (final_url, fetched_at)",
+            "CREATE INDEX idx_captures_body_id ON captures (body_id)",
+            "CREATE INDEX idx_captures_blog_id ON captures (blog_id)",
+            "CREATE INDEX idx_captures_post_id ON captures (post_id)",
+            """
+            CREATE TABLE assets (
+                id INTEGER PRIMARY KEY,
+                sha256 TEXT NOT NULL UNIQUE,
+                media_type TEXT NOT NULL DEFAULT '',
+                size INTEGER NOT NULL,
+                data BLOB NOT NULL,
+                first_source_url TEXT NOT NULL DEFAULT '',
+                first_seen_at TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE post_assets (
+                id INTEGER PRIMARY KEY,
+                post_id INTEGER NOT NULL REFERENCES posts(id),
+                asset_id INTEGER REFERENCES assets(id),
+                source_url TEXT NOT NULL,
+                alt TEXT NOT NULL DEFAULT '',
+                position INTEGER NOT NULL DEFAULT 0
+            )
+            """,
+            "CREATE INDEX idx_post_assets_post_id ON post_assets (post_id)",
+            "CREATE INDEX idx_post_assets_asset_id ON post_assets (asset_id)",
+            "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+            "CREATE TABLE categories (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+            """
+            CREATE TABLE post_tags (
+                post_id INTEGER NOT NULL REFERENCES posts(id),
+                tag_id INTEGER NOT NULL REFERENCES tags(id),
+                position INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (post_id, tag_id)
+            )
+            """,
+            "CREATE INDEX idx_post_tags_tag_id ON post_tags (tag_id)",
+            """
+            CREATE TABLE post_categories (
+                post_id INTEGER NOT NULL REFERENCES posts(id),
+                category_id INTEGER NOT NULL REFERENCES categories(id),
+                position INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (post_id, category_id)
+            )
+            """,
+            "CREATE INDEX idx_post_categories_category_id ON post_categories (category_id)",
+            """
+            CREATE TABLE series (
+                id INTEGER PRIMARY KEY,
+                blog_id INTEGER NOT NULL REFERENCES blogs(id),
+                name TEXT NOT NULL,
+                UNIQUE (blog_id, name)
+            )
+            """,
+            "CREATE INDEX idx_series_name ON series (name)",
+            """
+            CREATE TABLE series_posts (
+                series_id INTEGER NOT NULL REFERENCES series(id),
+                post_id INTEGER NOT NULL UNIQUE REFERENCES posts(id),
+                number INTEGER,
+                PRIMARY KEY (series_id, post_id)
+            )
+            """,
+        ],
+    )
+
+
+def _fts_statements(table: str, fts: str, columns: list[str], tokenize: str, when: str | None) -> list[str]:
+    """An external-content FTS5 index on `table` and the triggers that keep it in step.
+
+    sqlite-utils' `enable_fts(create_triggers=True)` re-indexes a row on *any* update; saving a post touches
+    `last_seen_at` of every comment on every run, so our update trigger fires only when an indexed column
+    changes (`UPDATE OF ...`). `when` optionally restricts the index to some rows (used for CJK text).
+    Trigger names follow sqlite-utils' convention (`<table>_ai/_ad/_au`) so its `disable_fts()` still works.
+    """
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    suffix = "" if when is None else "_cjk"
+    new_when = "" if when is None else f" WHEN {when.format(row='new')}"
+    old_when = "" if when is None else f" WHEN {when.format(row='old')}"
+    insert_new = f'INSERT INTO "{fts}" (rowid, {cols}) VALUES (new.rowid, {new});'
+    delete_old = f'INSERT INTO "{fts}" ("{fts}", rowid, {cols}) VALUES (\'delete\', old.rowid, {old});'
+    return [
+        f'CREATE VIRTUAL TABLE "{fts}" USING FTS5 ({cols}, tokenize=\'{tokenize}\', content="{table}")',
+        f'INSERT INTO "{fts}" (rowid, {cols}) SELECT rowid, {cols} FROM "{table}"'
+        + ("" if when is None else f" AS new WHERE {when.format(row='new')}"),
+        f'CREATE TRIGGER "{table}{suffix}_ai" AFTER INSERT ON "{table}"{new_when} BEGIN {insert_new} END',
+        f'CREATE TRIGGER "{table}{suffix}_ad" AFTER DELETE ON "{table}"{old_when} BEGIN {delete_old} END',
+        # Two update triggers when filtered: the old row may have been indexed and the new one not, or the reverse.
+        f'CREATE TRIGGER "{table}{suffix}_au" AFTER UPDATE OF {cols} ON "{table}"{old_when} BEGIN {delete_old} END',
+        f'CREATE TRIGGER "{table}{suffix}_au2" AFTER UPDATE OF {cols} ON "{table}"{new_when} BEGIN {insert_new} END',
+    ]
+
+
+@_migration
+def m002_full_text_search(db: Database) -> None:
+    # unicode61 with remove_diacritics 2 folds case and Latin diacritics: "zurich" finds "Zürich".
+    tokenize = "unicode61 remove_diacritics 2"
+    _execute_all(db, _fts_statements("posts", "posts_fts", ["title", "body_md", "author"], tokenize, None))
+    _execute_all(db, _fts_statements("comments", "comments_fts", ["author", "body_md"], tokenize, None))
+
+
+# Hiragana, Katakana, CJK Extension A, CJK Unified Ideographs, Hangul syllables, CJK compatibility ideographs.
+CJK_CLASS = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+
+
+@_migration
+def m003_cjk_search(db: Database) -> None:
+    # unicode61 keeps a run of CJK characters (no spaces between words) as ONE token, so "中文" never finds
+    # "我喜欢中文". A trigram index finds any substring of 3+ characters. It is large (about 3x the text),
+    # so it only holds rows that contain CJK characters at all.
+    def has_cjk(columns: list[str]) -> str:
+        return " OR ".join(f"{{row}}.{c} GLOB '*{CJK_CLASS}*'" for c in columns)
+
+    post_cols, comment_cols = ["title", "body_md", "author"], ["author", "body_md"]
+    _execute_all(db, _fts_statements("posts", "posts_cjk_fts", post_cols, "trigram", has_cjk(post_cols)))
+    _execute_all(db, _fts_statements("comments", "comments_cjk_fts", comment_cols, "trigram", has_cjk(comment_cols)))

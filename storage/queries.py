@@ -1,0 +1,356 @@
+"""Reading the archive back as records: blogs, post lists, whole posts with threads, series, assets, captures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+from storage.columns import decompress_body, parse_headers, parse_iso
+from storage.errors import NotFound
+from storage.records import (
+    Asset,
+    Blog,
+    BlogSummary,
+    Capture,
+    Comment,
+    Post,
+    PostSummary,
+    PreviousCapture,
+    SeriesRef,
+)
+
+PostOrder = Literal["published", "oldest", "title", "series"]
+
+_LIST_HINT = "Run `threadbook list` to see what is there."
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesSummary:
+    """A series as the archive knows it: its name, the blog it belongs to, and how many posts it has."""
+
+    name: str
+    blog_id: int
+    post_count: int
+
+
+def previous_capture(db: Database, url: str) -> PreviousCapture | None:
+    """The newest successful capture of `url` (as requested or after redirects) that kept its body."""
+    row = db.execute(
+        """
+        SELECT c.url, c.etag, c.last_modified, c.sha256, b.body, b.compression
+        FROM captures AS c JOIN capture_bodies AS b ON b.id = c.body_id
+        WHERE c.id IN (SELECT id FROM captures WHERE url = ? UNION SELECT id FROM captures WHERE final_url = ?)
+          AND c.status BETWEEN 200 AND 299
+          AND (c.etag IS NOT NULL OR c.last_modified IS NOT NULL OR c.sha256 != '')
+        ORDER BY c.fetched_at DESC, c.id DESC
+        LIMIT 1
+        """,
+        [url, url],
+    ).fetchone()
+    if row is None:
+        return None
+    return PreviousCapture(
+        url=row[0],
+        etag=row[1],
+        last_modified=row[2],
+        content_sha256=row[3],
+        body=decompress_body(row[4], row[5]),
+    )
+
+
+def list_blogs(db: Database) -> list[BlogSummary]:
+    rows = db.query(
+        """
+        SELECT b.id, b.url, b.title, b.platform, b.last_crawled_at,
+            (SELECT count(*) FROM posts AS p WHERE p.blog_id = b.id) AS post_count,
+            (SELECT count(*) FROM comments AS c JOIN posts AS p ON p.id = c.post_id
+             WHERE p.blog_id = b.id AND c.removed_at IS NULL) AS comment_count
+        FROM blogs AS b ORDER BY b.title COLLATE NOCASE, b.id
+        """
+    )
+    return [
+        BlogSummary(
+            id=row["id"],
+            url=row["url"],
+            title=row["title"],
+            platform=row["platform"],
+            post_count=row["post_count"],
+            comment_count=row["comment_count"],
+            last_crawled_at=parse_iso(row["last_crawled_at"]),
+        )
+        for row in rows
+    ]
+
+
+_ORDER_BY: dict[str, str] = {
+    # Each ends in p.id so pages never overlap or skip rows when dates tie.
+    "published": "p.published_utc DESC, p.id DESC",
+    "oldest": "p.published_utc ASC, p.id ASC",
+    "title": "p.title COLLATE NOCASE ASC, p.id ASC",
+    "series": "sp.number IS NULL, sp.number ASC, p.published_utc ASC, p.id ASC",
+}
+
+
+def list_posts(
+    db: Database,
+    *,
+    blog_id: int | None = None,
+    series: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+    order: PostOrder = "published",
+) -> list[PostSummary]:
+    """One page of post summaries. `order`: "published" (newest first), "oldest", "title", or "series"
+    (part number, then date). Comment counts leave out comments removed upstream."""
+    if order not in _ORDER_BY:
+        raise ValueError(f"unknown post order {order!r}")
+    where: list[str] = []
+    params: list[Any] = []
+    if blog_id is not None:
+        where.append("p.blog_id = ?")
+        params.append(blog_id)
+    if series is not None:
+        where.append("s.name = ?")
+        params.append(series)
+    sql = f"""
+        SELECT p.id, p.blog_id, p.url, p.title, p.author, p.published_at, p.captured_at,
+            s.name AS series_name, sp.number AS series_number,
+            (SELECT count(*) FROM comments AS c WHERE c.post_id = p.id AND c.removed_at IS NULL)
+                AS comment_count
+        FROM posts AS p
+        {"JOIN" if series is not None else "LEFT JOIN"} series_posts AS sp ON sp.post_id = p.id
+        LEFT JOIN series AS s ON s.id = sp.series_id
+        {"WHERE " + " AND ".join(where) if where else ""}
+        ORDER BY {_ORDER_BY[order]}
+        LIMIT ? OFFSET ?
+    """
+    params += [-1 if limit is None else limit, offset]
+    return [
+        PostSummary(
+            id=row["id"],
+            blog_id=row["blog_id"],
+            url=row["url"],
+            title=row["title"],
+            author=row["author"],
+            published_at=parse_iso(row["published_at"]),
+            comment_count=row["comment_count"],
+            captured_at=parse_iso(row["captured_at"]),
+            series=None
+            if row["series_name"] is None
+            else SeriesRef(name=row["series_name"], number=row["series_number"]),
+        )
+        for row in db.query(sql, params)
+    ]
+
+
+def count_posts(db: Database, *, blog_id: int | None = None) -> int:
+    if blog_id is None:
+        row = db.execute("SELECT count(*) FROM posts").fetchone()
+    else:
+        row = db.execute("SELECT count(*) FROM posts WHERE blog_id = ?", [blog_id]).fetchone()
+    return int(row[0])
+
+
+def find_post(db: Database, ref: str) -> int:
+    """A post's id from a row id ("42") or its URL; a trailing slash does not matter."""
+    ref = ref.strip()
+    if ref.isdigit():
+        row = db.execute("SELECT id FROM posts WHERE id = ?", [int(ref)]).fetchone()
+    else:
+        bare = ref.rstrip("/")
+        row = db.execute(
+            "SELECT id FROM posts WHERE url IN (?, ?, ?) ORDER BY url = ? DESC LIMIT 1",
+            [ref, bare, bare + "/", ref],
+        ).fetchone()
+    if row is None:
+        raise NotFound(f"No post {ref!r} in the archive. {_LIST_HINT}")
+    return int(row[0])
+
+
+def load_post(db: Database, post_id: int, *, with_asset_data: bool = False) -> Post:
+    """The whole post: thread in display order (removed comments included, with `removed_at` set),
+    tags, categories, series, images (with their bytes if asked) and captures (without bodies)."""
+    row = db.execute(
+        """
+        SELECT p.url, p.title, p.author, p.published_at, p.updated_at, p.body_md, p.source_id,
+               p.comment_count_expected, p.language, p.protected, p.captured_at, s.name, sp.number
+        FROM posts AS p
+        LEFT JOIN series_posts AS sp ON sp.post_id = p.id
+        LEFT JOIN series AS s ON s.id = sp.series_id
+        WHERE p.id = ?
+        """,
+        [post_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No post with id {post_id} in the archive. {_LIST_HINT}")
+    return Post(
+        id=post_id,
+        url=row[0],
+        title=row[1],
+        author=row[2],
+        published_at=parse_iso(row[3]),
+        updated_at=parse_iso(row[4]),
+        body_md=row[5],
+        source_id=row[6],
+        comment_count_expected=row[7],
+        language=row[8],
+        protected=bool(row[9]),
+        captured_at=parse_iso(row[10]),
+        series=None if row[11] is None else SeriesRef(name=row[11], number=row[12]),
+        categories=_names(db, post_id, "categories", "post_categories", "category_id"),
+        tags=_names(db, post_id, "tags", "post_tags", "tag_id"),
+        comments=_comments(db, post_id),
+        images=_images(db, post_id, with_data=with_asset_data),
+        captures=_captures(db, post_id),
+    )
+
+
+def _names(db: Database, post_id: int, table: str, link_table: str, link_column: str) -> tuple[str, ...]:
+    rows = db.execute(
+        f"""SELECT n.name FROM {link_table} AS l JOIN {table} AS n ON n.id = l.{link_column}
+            WHERE l.post_id = ? ORDER BY l.position""",
+        [post_id],
+    ).fetchall()
+    return tuple(row[0] for row in rows)
+
+
+def _comments(db: Database, post_id: int) -> tuple[Comment, ...]:
+    return tuple(
+        Comment(
+            source_id=row["source_id"],
+            parent_source_id=row["parent_source_id"],
+            position=row["position"],
+            depth=row["depth"],
+            author=row["author"],
+            author_url=row["author_url"],
+            published_at=parse_iso(row["published_at"]),
+            kind=row["kind"],
+            body_md=row["body_md"],
+            removed_at=parse_iso(row["removed_at"]),
+        )
+        for row in db.query(
+            """SELECT source_id, parent_source_id, position, depth, author, author_url, published_at,
+                      kind, body_md, removed_at
+               FROM comments WHERE post_id = ? ORDER BY thread_order, id""",
+            [post_id],
+        )
+    )
+
+
+def _images(db: Database, post_id: int, *, with_data: bool) -> tuple[Asset, ...]:
+    data_column = "a.data" if with_data else "NULL"
+    return tuple(
+        Asset(
+            source_url=row["source_url"],
+            sha256=row["sha256"] or "",
+            media_type=row["media_type"] or "",
+            size=row["size"] or 0,
+            data=row["data"] or b"",
+            alt=row["alt"],
+        )
+        for row in db.query(
+            f"""SELECT pa.source_url, pa.alt, a.sha256, a.media_type, a.size, {data_column} AS data
+                FROM post_assets AS pa LEFT JOIN assets AS a ON a.id = pa.asset_id
+                WHERE pa.post_id = ? ORDER BY pa.position""",
+            [post_id],
+        )
+    )
+
+
+def _captures(db: Database, post_id: int) -> tuple[Capture, ...]:
+    return tuple(
+        Capture(
+            url=row["url"],
+            final_url=row["final_url"],
+            status=row["status"],
+            fetched_at=_required_datetime(row["fetched_at"]),
+            content_sha256=row["sha256"],
+            media_type=row["media_type"],
+            headers=parse_headers(row["headers"]),
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            tool_version=row["tool_version"],
+        )
+        for row in db.query(
+            """SELECT url, final_url, status, fetched_at, sha256, media_type, headers, etag, last_modified,
+                      tool_version
+               FROM captures WHERE post_id = ? ORDER BY fetched_at, id""",
+            [post_id],
+        )
+    )
+
+
+def _required_datetime(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def load_blog(db: Database, blog_id: int, *, with_posts: bool = False) -> Blog:
+    row = db.execute("SELECT url, title, platform, description, language FROM blogs WHERE id = ?", [blog_id]).fetchone()
+    if row is None:
+        raise NotFound(f"No blog with id {blog_id} in the archive. {_LIST_HINT}")
+    posts: tuple[Post, ...] = ()
+    if with_posts:
+        ids = [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM posts WHERE blog_id = ? ORDER BY published_utc, id", [blog_id]
+            ).fetchall()
+        ]
+        posts = tuple(load_post(db, post_id) for post_id in ids)
+    return Blog(
+        id=blog_id,
+        url=row[0],
+        title=row[1],
+        platform=row[2],
+        description=row[3],
+        language=row[4],
+        posts=posts,
+    )
+
+
+def list_series(db: Database) -> list[SeriesSummary]:
+    rows = db.query(
+        """
+        SELECT s.name, s.blog_id, count(sp.post_id) AS post_count
+        FROM series AS s JOIN series_posts AS sp ON sp.series_id = s.id
+        GROUP BY s.id ORDER BY s.name COLLATE NOCASE, s.blog_id
+        """
+    )
+    return [SeriesSummary(name=r["name"], blog_id=r["blog_id"], post_count=r["post_count"]) for r in rows]
+
+
+def load_series_posts(db: Database, name: str, *, with_asset_data: bool = False) -> list[Post]:
+    """The posts of the series called `name` (in every blog that has one), by part number, then date."""
+    ids = [
+        r[0]
+        for r in db.execute(
+            """
+            SELECT p.id FROM series AS s
+            JOIN series_posts AS sp ON sp.series_id = s.id
+            JOIN posts AS p ON p.id = sp.post_id
+            WHERE s.name = ?
+            ORDER BY sp.number IS NULL, sp.number, p.published_utc, p.id
+            """,
+            [name],
+        ).fetchall()
+    ]
+    if not ids:
+        known = [s.name for s in list_series(db)]
+        listing = ", ".join(repr(n) for n in dict.fromkeys(known)) if known else "none yet"
+        raise NotFound(
+            f"No series called {name!r} in the archive. Known series: {listing}. "
+            "Check the spelling, or archive the blog that has it."
+        )
+    return [load_post(db, post_id, with_asset_data=with_asset_data) for post_id in ids]
+
+
+def get_asset(db: Database, sha256: str) -> Asset | None:
+    row = db.execute(
+        "SELECT sha256, media_type, size, data, first_source_url FROM assets WHERE sha256 = ?", [sha256]
+    ).fetchone()
+    if row is None:
+        return None
+    return Asset(source_url=row[4], sha256=row[0], media_type=row[1], size=row[2], data=row[3])

@@ -1,0 +1,170 @@
+"""Full-text search over posts and comments together, safe for any text a user types.
+
+Two indexes (see storage/migrations.py): `unicode61 remove_diacritics 2` for text with spaces between words
+(Latin, Cyrillic, Greek...: case and accents folded), and a trigram index over rows that contain CJK
+characters, where words are not separated by spaces. A query with CJK characters goes to the trigram index;
+terms shorter than three characters (most Chinese words are two) cannot use trigrams and are matched with
+LIKE on the stored text instead, which is slower but correct.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+from storage.migrations import CJK_CLASS
+from storage.records import SNIPPET_END, SNIPPET_START, SearchHit
+
+_CJK = re.compile(CJK_CLASS)
+_SNIPPET_TOKENS = 16  # words around the match in a snippet
+_LIKE_CONTEXT = 30  # characters either side of a LIKE match in a home-made snippet
+_TRIGRAM = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    text: str
+    prefix: bool  # the user wrote `word*`
+
+
+def parse_query(query: str) -> list[_Term]:
+    """Split user text into literal terms. FTS syntax (quotes, AND/OR/NOT, NEAR, -, ^, parentheses, column
+    filters) carries no meaning: every term is matched as plain text. A trailing `*` asks for a prefix."""
+    terms: list[_Term] = []
+    for raw in query.split():
+        prefix = raw.endswith("*")
+        text = raw.replace('"', "").strip("*")
+        # A term with no letters or digits would be an empty phrase; FTS5 matches nothing with it.
+        if any(ch.isalnum() for ch in text):
+            terms.append(_Term(text=text, prefix=prefix))
+    return terms
+
+
+def _fts_phrase(term: _Term) -> str:
+    return '"' + term.text.replace('"', '""') + '"' + ("*" if term.prefix else "")
+
+
+def _like_pattern(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    kind: Literal["post", "comment"]
+    table: str
+    fts: str
+    cjk_fts: str
+    weights: str  # bm25 column weights, in index column order
+    columns: tuple[str, ...]  # indexed columns
+    select: str  # hit columns, given alias `t` for the content table
+    joins: str
+
+
+_POSTS = _Source(
+    kind="post",
+    table="posts",
+    fts="posts_fts",
+    cjk_fts="posts_cjk_fts",
+    weights="10.0, 1.0, 2.0",  # title, body_md, author: a hit in the title counts most
+    columns=("title", "body_md", "author"),
+    select="t.id AS post_id, t.title AS post_title, t.url AS post_url, NULL AS comment_source_id, t.author AS author",
+    joins="",
+)
+_COMMENTS = _Source(
+    kind="comment",
+    table="comments",
+    fts="comments_fts",
+    cjk_fts="comments_cjk_fts",
+    weights="2.0, 1.0",  # author, body_md
+    columns=("author", "body_md"),
+    select="p.id AS post_id, p.title AS post_title, p.url AS post_url, t.source_id AS comment_source_id, "
+    "t.author AS author",
+    joins="JOIN posts AS p ON p.id = t.post_id",
+)
+
+
+def search(db: Database, query: str, *, limit: int = 50) -> list[SearchHit]:
+    """Posts and comments matching every term of `query`, best first. `SearchHit.rank` is FTS5's bm25:
+    lower is better. An empty or punctuation-only query gives []."""
+    terms = parse_query(query)
+    if not terms or limit <= 0:
+        return []
+    cjk = any(_CJK.search(term.text) for term in terms)
+    hits: list[SearchHit] = []
+    for source in (_POSTS, _COMMENTS):
+        hits += _search_cjk(db, source, terms, limit) if cjk else _search_words(db, source, terms, limit)
+    hits.sort(key=lambda hit: hit.rank)
+    return hits[:limit]
+
+
+def _search_words(db: Database, source: _Source, terms: list[_Term], limit: int) -> list[SearchHit]:
+    sql = f"""
+        SELECT {source.select},
+            snippet("{source.fts}", -1, ?, ?, '…', {_SNIPPET_TOKENS}) AS snippet,
+            bm25("{source.fts}", {source.weights}) AS rank
+        FROM "{source.fts}" JOIN {source.table} AS t ON t.id = "{source.fts}".rowid {source.joins}
+        WHERE "{source.fts}" MATCH ?
+        ORDER BY rank LIMIT ?
+    """
+    match = " ".join(_fts_phrase(term) for term in terms)
+    return [_hit(source, row) for row in db.query(sql, [SNIPPET_START, SNIPPET_END, match, limit])]
+
+
+def _search_cjk(db: Database, source: _Source, terms: list[_Term], limit: int) -> list[SearchHit]:
+    long_terms = [t for t in terms if len(t.text) >= _TRIGRAM]
+    short_terms = [t for t in terms if len(t.text) < _TRIGRAM]
+    haystack = " || ' ' || ".join(f"coalesce(t.{c}, '')" for c in source.columns)
+    likes = [f"({haystack}) LIKE ? ESCAPE '\\'" for _ in short_terms]
+    like_params = [_like_pattern(t.text) for t in short_terms]
+    if long_terms:
+        # Trigram terms are substrings already, so a prefix `*` adds nothing and is dropped.
+        match = " ".join('"' + t.text.replace('"', '""') + '"' for t in long_terms)
+        sql = f"""
+            SELECT {source.select},
+                snippet("{source.cjk_fts}", -1, ?, ?, '…', {_SNIPPET_TOKENS}) AS snippet,
+                bm25("{source.cjk_fts}", {source.weights}) AS rank
+            FROM "{source.cjk_fts}" JOIN {source.table} AS t ON t.id = "{source.cjk_fts}".rowid
+                {source.joins}
+            WHERE "{source.cjk_fts}" MATCH ? {"".join(" AND " + like for like in likes)}
+            ORDER BY rank LIMIT ?
+        """
+        params: list[Any] = [SNIPPET_START, SNIPPET_END, match, *like_params, limit]
+        return [_hit(source, row) for row in db.query(sql, params)]
+    sql = f"""
+        SELECT {source.select}, {haystack} AS text, 0.0 AS rank
+        FROM {source.table} AS t {source.joins}
+        WHERE {" AND ".join(likes)}
+        LIMIT ?
+    """
+    hits = []
+    for row in db.query(sql, [*like_params, limit]):
+        row["snippet"] = _like_snippet(row.pop("text"), short_terms[0].text)
+        hits.append(_hit(source, row))
+    return hits
+
+
+def _like_snippet(text: str, term: str) -> str:
+    """A snippet around the first occurrence of `term`, marked like FTS5's own snippets."""
+    at = text.lower().find(term.lower())
+    if at < 0:
+        return text[: 2 * _LIKE_CONTEXT]
+    start, end = max(0, at - _LIKE_CONTEXT), at + len(term)
+    before = ("…" if start > 0 else "") + text[start:at]
+    after = text[end : end + _LIKE_CONTEXT] + ("…" if end + _LIKE_CONTEXT < len(text) else "")
+    return f"{before}{SNIPPET_START}{text[at:end]}{SNIPPET_END}{after}"
+
+
+def _hit(source: _Source, row: dict[str, Any]) -> SearchHit:
+    return SearchHit(
+        kind=source.kind,
+        post_id=row["post_id"],
+        post_title=row["post_title"],
+        post_url=row["post_url"],
+        comment_source_id=row["comment_source_id"],
+        author=row["author"],
+        snippet=row["snippet"] or "",
+        rank=float(row["rank"]),
+    )
