@@ -197,8 +197,11 @@ def m001_core_tables(db: Database) -> None:
     )
 
 
-def _fts_statements(table: str, fts: str, columns: list[str], tokenize: str, when: str | None) -> list[str]:
-    """An external-content FTS5 index on `table` and the triggers that keep it in step.
+def _fts_statements_m002(table: str, fts: str, columns: list[str], tokenize: str, when: str | None) -> list[str]:
+    """An external-content FTS5 index on `table` and the triggers that keep it in step (as of m002/m003).
+
+    FROZEN: m002 and m003 ran this; changing it would change what they did. Its update triggers are wrong
+    (separate delete and insert triggers, which SQLite may run insert-first); m004 replaces them.
 
     sqlite-utils' `enable_fts(create_triggers=True)` re-indexes a row on *any* update; saving a post touches
     `last_seen_at` of every comment on every run, so our update trigger fires only when an indexed column
@@ -229,8 +232,8 @@ def _fts_statements(table: str, fts: str, columns: list[str], tokenize: str, whe
 def m002_full_text_search(db: Database) -> None:
     # unicode61 with remove_diacritics 2 folds case and Latin diacritics: "zurich" finds "Zürich".
     tokenize = "unicode61 remove_diacritics 2"
-    _execute_all(db, _fts_statements("posts", "posts_fts", ["title", "body_md", "author"], tokenize, None))
-    _execute_all(db, _fts_statements("comments", "comments_fts", ["author", "body_md"], tokenize, None))
+    _execute_all(db, _fts_statements_m002("posts", "posts_fts", ["title", "body_md", "author"], tokenize, None))
+    _execute_all(db, _fts_statements_m002("comments", "comments_fts", ["author", "body_md"], tokenize, None))
 
 
 # Hiragana, Katakana, CJK Extension A, CJK Unified Ideographs, Hangul syllables, CJK compatibility ideographs.
@@ -246,5 +249,58 @@ def m003_cjk_search(db: Database) -> None:
         return " OR ".join(f"{{row}}.{c} GLOB '*{CJK_CLASS}*'" for c in columns)
 
     post_cols, comment_cols = ["title", "body_md", "author"], ["author", "body_md"]
-    _execute_all(db, _fts_statements("posts", "posts_cjk_fts", post_cols, "trigram", has_cjk(post_cols)))
-    _execute_all(db, _fts_statements("comments", "comments_cjk_fts", comment_cols, "trigram", has_cjk(comment_cols)))
+    _execute_all(db, _fts_statements_m002("posts", "posts_cjk_fts", post_cols, "trigram", has_cjk(post_cols)))
+    _execute_all(
+        db, _fts_statements_m002("comments", "comments_cjk_fts", comment_cols, "trigram", has_cjk(comment_cols))
+    )
+
+
+def _has_cjk(columns: list[str]) -> str:
+    """An SQL condition: does any of these columns of `{row}` contain a CJK character?"""
+    return " OR ".join(f"{{row}}.{c} GLOB '*{CJK_CLASS}*'" for c in columns)
+
+
+def _fts_triggers(table: str, fts: str, columns: list[str], when: str | None) -> list[str]:
+    """Fill an (empty) external-content FTS5 index from `table`, and the triggers that keep it in step.
+
+    sqlite-utils' `enable_fts(create_triggers=True)` re-indexes a row on *any* update; saving a post touches
+    `last_seen_at` of every comment on every run, so our update trigger fires only when an indexed column
+    changes (`UPDATE OF ...`). `when` optionally restricts the index to some rows (used for CJK text); it is
+    a condition with `{row}` standing for `old` or `new`.
+    Delete-then-insert must stay in ONE trigger: SQLite runs separate triggers newest first, and an FTS5
+    'delete' that comes after the insert of the same rowid corrupts the index.
+    Trigger names follow sqlite-utils' convention (`<table>_ai/_ad/_au`) so its `disable_fts()` still works.
+    """
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    suffix = "" if when is None else "_cjk"
+    new_where = "" if when is None else f" WHERE {when.format(row='new')}"
+    old_where = "" if when is None else f" WHERE {when.format(row='old')}"
+    insert_new = f'INSERT INTO "{fts}" (rowid, {cols}) SELECT new.rowid, {new}{new_where};'
+    delete_old = f'INSERT INTO "{fts}" ("{fts}", rowid, {cols}) SELECT \'delete\', old.rowid, {old}{old_where};'
+    return [
+        f'INSERT INTO "{fts}" (rowid, {cols}) SELECT rowid, {cols} FROM "{table}" AS new{new_where}',
+        f'CREATE TRIGGER "{table}{suffix}_ai" AFTER INSERT ON "{table}" BEGIN {insert_new} END',
+        f'CREATE TRIGGER "{table}{suffix}_ad" AFTER DELETE ON "{table}" BEGIN {delete_old} END',
+        f'CREATE TRIGGER "{table}{suffix}_au" AFTER UPDATE OF {cols} ON "{table}" BEGIN {delete_old} {insert_new} END',
+    ]
+
+
+@_migration
+def m004_fts_update_triggers(db: Database) -> None:
+    # m002/m003 split "delete old" and "insert new" into two update triggers; SQLite ran the insert first
+    # and an edited post or comment corrupted the index. One trigger per table does both, in order. The
+    # indexes are then emptied and refilled, which also repairs any archive the old triggers damaged.
+    post_cols, comment_cols = ["title", "body_md", "author"], ["author", "body_md"]
+    for table, fts, columns, when in (
+        ("posts", "posts_fts", post_cols, None),
+        ("comments", "comments_fts", comment_cols, None),
+        ("posts", "posts_cjk_fts", post_cols, _has_cjk(post_cols)),
+        ("comments", "comments_cjk_fts", comment_cols, _has_cjk(comment_cols)),
+    ):
+        suffix = "" if when is None else "_cjk"
+        for kind in ("ai", "ad", "au", "au2"):
+            db.execute(f'DROP TRIGGER IF EXISTS "{table}{suffix}_{kind}"')
+        db.execute(f'INSERT INTO "{fts}" ("{fts}") VALUES (\'delete-all\')')
+        _execute_all(db, _fts_triggers(table, fts, columns, when))

@@ -10,6 +10,7 @@ LIKE on the stored text instead, which is slower but correct.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -36,7 +37,8 @@ def parse_query(query: str) -> list[_Term]:
     terms: list[_Term] = []
     for raw in query.split():
         prefix = raw.endswith("*")
-        text = raw.replace('"', "").strip("*")
+        # Control and format characters go: FTS5 reads the query as a C string, so NUL would cut it short.
+        text = "".join(ch for ch in raw if ch != '"' and unicodedata.category(ch)[0] != "C").strip("*")
         # A term with no letters or digits would be an empty phrase; FTS5 matches nothing with it.
         if any(ch.isalnum() for ch in text):
             terms.append(_Term(text=text, prefix=prefix))
