@@ -177,7 +177,7 @@ class MainWindow(QMainWindow):
         self.post_view.setSortingEnabled(True)
         post_header.setStretchLastSection(False)
         post_header.setSectionResizeMode(PostListModel.TITLE, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((PostListModel.DATE, 120), (PostListModel.AUTHOR, 110), (PostListModel.COMMENTS, 80)):
+        for column, width in ((PostListModel.DATE, 118), (PostListModel.AUTHOR, 100), (PostListModel.COMMENTS, 72)):
             post_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             post_header.resizeSection(column, width)
         self.post_view.selectionModel().currentRowChanged.connect(self._on_post_changed)
@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
 
         self.posts_label = QLabel("Posts")
         self.posts_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.posts_label.setContentsMargins(2, 4, 0, 0)
         posts_box = QWidget()
         posts_layout = QVBoxLayout(posts_box)
         posts_layout.setContentsMargins(0, 0, 0, 0)
@@ -206,7 +207,11 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(0, 2)
         self.main_splitter.setStretchFactor(1, 3)
         self.main_splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.main_splitter)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(6, 4, 6, 2)
+        central_layout.addWidget(self.main_splitter)
+        self.setCentralWidget(central)
 
         self.stats_label = QLabel("")
         self.stats_label.setTextFormat(Qt.TextFormat.PlainText)

@@ -31,6 +31,7 @@ MARKDOWN_FEATURES = QTextDocument.MarkdownFeature(
     QTextDocument.MarkdownFeature.MarkdownDialectGitHub.value | QTextDocument.MarkdownFeature.MarkdownNoHTML.value
 )
 EXTERNAL_SCHEMES = frozenset({"http", "https"})
+DOCUMENT_MARGIN = 12  # px around the post's text
 MAX_IMAGE_WIDTH = 1600  # px; wider archived images are scaled down before layout
 
 
@@ -120,6 +121,7 @@ class ArchiveTextBrowser(QTextBrowser):
     def _new_document(self, images: dict[str, bytes]) -> ArchiveDocument:
         old = self._document
         self._document = ArchiveDocument(images, self)
+        self._document.setDocumentMargin(DOCUMENT_MARGIN)
         self.setDocument(self._document)
         if old is not None:
             old.deleteLater()  # this browser parents each document it made: don't keep one per post shown
@@ -168,8 +170,8 @@ class CommentThreadView(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(CommentTreeModel.AUTHOR, 220)
-        header.resizeSection(CommentTreeModel.DATE, 130)
+        header.resizeSection(CommentTreeModel.AUTHOR, 200)
+        header.resizeSection(CommentTreeModel.DATE, 125)
         self.tree.selectionModel().currentChanged.connect(self._on_current_changed)
 
         # The full comment as plain text: web content is never interpreted as Qt rich text.
