@@ -1,0 +1,20 @@
+"""The platform registry: one module per blog platform, asked in order; `generic` comes last and takes anything."""
+
+from __future__ import annotations
+
+from ingest.platforms import generic, wordpress
+from ingest.platforms.base import Platform, Selectors, as_platform
+
+PLATFORMS: tuple[Platform, ...] = (as_platform(wordpress), as_platform(generic))
+FALLBACK: Platform = as_platform(generic)
+
+
+def platform_named(name: str) -> Platform:
+    """The registered platform called `name`, or the generic fallback."""
+    for platform in PLATFORMS:
+        if platform.NAME == name:
+            return platform
+    return FALLBACK
+
+
+__all__ = ["FALLBACK", "PLATFORMS", "Platform", "Selectors", "platform_named"]
