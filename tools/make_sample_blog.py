@@ -2118,10 +2118,14 @@ def post_truth(post: PostData) -> dict[str, object]:
 
 
 def add_extra_comments(posts: Sequence[PostData], extra: Sequence[dict[str, object]]) -> None:
-    """Attach test-supplied comments: dicts with post (path), id, parent (id or None), author, published_at, text."""
+    """Attach test-supplied comments: dicts with post_path (or post, or path), id, parent (id or None), author,
+    published_at, text, and optionally author_url and kind."""
     by_path = {post.path: post for post in posts}
     for item in extra:
-        post = by_path[str(item.get("post") or item.get("path"))]
+        path = item.get("post_path") or item.get("post") or item.get("path")
+        if path not in by_path:
+            raise KeyError(f"extra comment {item.get('id')}: no post at {path!r}")
+        post = by_path[str(path)]
         parent_id = item.get("parent")
         parent_key = None
         if parent_id is not None:
@@ -2242,7 +2246,7 @@ def _is_previous_output(out_dir: Path) -> bool:
 def build_site(out_dir: Path, *, extra_comments: Sequence[dict[str, object]] = ()) -> dict[str, object]:
     """Write the sample blog into ``out_dir`` (emptied first) and return its truth as a JSON-ready dict.
 
-    ``extra_comments`` adds comments to the built-in data (dicts with ``post`` (the post path, e.g.
+    ``extra_comments`` adds comments to the built-in data (dicts with ``post_path`` (or ``post``: the post path, e.g.
     ``/2024/03/05/tell-us-about-your-first-press/``), ``id``, ``parent`` (a comment id or None), ``author``,
     ``published_at`` (ISO-8601 with offset), ``text`` (plain, paragraphs split by blank lines), and optional
     ``author_url``), so tests can build a changed copy of the blog. Ids of the built-in comments never change.
