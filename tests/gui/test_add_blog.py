@@ -114,7 +114,7 @@ def test_cancel_button_stops_the_job(window: MainWindow, qtbot, blocking_task) -
         qtbot.mouseClick(widget.cancel_button, Qt.MouseButton.LeftButton)
     assert blocking_task.saw_cancel.is_set()
     assert ended.args[0].startswith("Cancelled — kept what was saved.")
-    assert window.runner.active_jobs() == []
+    qtbot.waitUntil(lambda: window.runner.active_jobs() == [])
 
 
 def test_closing_the_window_cancels_and_waits(open_window, archive_path: Path, blocking_task) -> None:  # type: ignore[no-untyped-def]
