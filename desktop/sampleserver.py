@@ -58,7 +58,7 @@ class RequestRecord:
     query: str  # the raw query string ("" if none)
     headers: dict[str, str]
     status: int
-    at: float  # time.monotonic() when the answer was sent
+    at: float  # time.monotonic() when the answer started (recorded before the first byte goes out)
 
 
 def _content_type(path: Path, data: bytes) -> tuple[str, bool]:
@@ -226,6 +226,8 @@ class _Handler(BaseHTTPRequestHandler):
         extra: dict[str, str] | None = None,
         head_only: bool = False,
     ) -> None:
+        # Record first: a client that has its answer must find the request in the list.
+        self.server.owner.record(self, status)
         self.send_response(status)
         if content_type:
             self.send_header("Content-Type", content_type)
@@ -236,7 +238,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body and not head_only and status != 304:
             self.wfile.write(body)
-        self.server.owner.record(self, status)
 
 
 class SampleBlogServer:
