@@ -122,6 +122,19 @@ def archive_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_archive(tmp_path_factory.mktemp("gui-template") / "archive.sqlite", filler=3)
 
 
+@pytest.fixture(scope="session")
+def big_archive_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """1,001 posts: enough for several pages of the lazily fetched post list."""
+    return build_archive(tmp_path_factory.mktemp("gui-big") / "big.sqlite", filler=1_000)
+
+
+@pytest.fixture
+def big_archive_path(tmp_path: Path, big_archive_template: Path) -> Path:
+    target = tmp_path / "big.sqlite"
+    target.write_bytes(big_archive_template.read_bytes())
+    return target
+
+
 @pytest.fixture
 def archive_path(tmp_path: Path, archive_template: Path) -> Path:
     target = tmp_path / "lanterns.sqlite"

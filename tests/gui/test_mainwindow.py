@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel
 
 from desktop.mainwindow import MainWindow
 from desktop.models import CommentTreeModel, PostListModel
-from tests.gui.conftest import BLOG_URL, HOSTILE_TEXT, IMAGE_URL, THREADED_TITLE, build_archive, red_png
+from tests.gui.conftest import BLOG_URL, HOSTILE_TEXT, IMAGE_URL, THREADED_TITLE, red_png
 
 IMAGE = QTextDocument.ResourceType.ImageResource.value
 PLACEHOLDER_SIZE = QSize(32, 24)
@@ -158,8 +158,8 @@ def test_links_open_only_in_the_system_browser(window: MainWindow) -> None:
     assert "Lanterns along the river" in body.toPlainText()  # still showing the post
 
 
-def test_post_list_fetches_lazily(open_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    window = open_window(build_archive(tmp_path / "big.sqlite", filler=1_000))
+def test_post_list_fetches_lazily(open_window, big_archive_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(big_archive_path)
     model = window.post_model
     assert model.total() == 1_001
     loaded = model.rowCount()  # the first page, plus at most one the view asked for to fill itself
@@ -173,8 +173,8 @@ def test_post_list_fetches_lazily(open_window, tmp_path: Path) -> None:  # type:
     assert len(set(ids)) == 1_001  # pages neither overlap nor skip
 
 
-def test_sorting_requeries_in_storage_order(open_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    window = open_window(build_archive(tmp_path / "big.sqlite", filler=450))
+def test_sorting_requeries_in_storage_order(open_window, big_archive_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(big_archive_path)
     model = window.post_model
     header = window.post_view.header()
     header.setSortIndicator(PostListModel.DATE, Qt.SortOrder.AscendingOrder)
@@ -182,9 +182,9 @@ def test_sorting_requeries_in_storage_order(open_window, tmp_path: Path) -> None
     assert model.rowCount() == 200
     assert model.index(0, PostListModel.TITLE).data() == "Note 0000"
     header.setSortIndicator(PostListModel.TITLE, Qt.SortOrder.DescendingOrder)  # no storage order: in memory
-    assert model.rowCount() == 451  # short list: every page loaded first
+    assert model.rowCount() == 1_001  # short enough: every page loaded first
     assert model.index(0, PostListModel.TITLE).data() == THREADED_TITLE  # "Н" sorts after "N"
-    assert model.index(1, PostListModel.TITLE).data() == "Note 0449"
+    assert model.index(1, PostListModel.TITLE).data() == "Note 0999"
     header.setSortIndicator(PostListModel.COMMENTS, Qt.SortOrder.DescendingOrder)
     assert model.index(0, PostListModel.TITLE).data() == THREADED_TITLE  # 7 comments
 
