@@ -7,3 +7,15 @@ class ExportError(Exception):
 
 class FontMissing(ExportError):
     pass
+
+
+class ExportWriteFailed(ExportError):
+    """The output file could not be written (missing folder, no permission, disk full)."""
+
+
+class InvalidExportOptions(ExportError):
+    """An export option has a value the exporter cannot use."""
+
+
+class LayoutFailed(ExportError):
+    """The PDF could not be laid out (something in a post is too large for a page)."""

@@ -1,0 +1,438 @@
+"""Stored Markdown to reportlab flowables: markdown-it-py parses it into a tree, one handler per node kind.
+
+Everything from the web is text here: raw HTML in the Markdown is not interpreted (markdown-it runs with
+html=False, so it arrives as text), every text node is escaped by `fonts.markup_text`, only http(s) and
+mailto links become clickable, and images come only from the post's archived assets: nothing is fetched
+and no local file is ever read.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from PIL import Image as PILImage
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import (
+    Flowable,
+    HRFlowable,
+    Indenter,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    Table,
+    TableStyle,
+)
+
+from exporters.pdf.fonts import FamilyName, family, markup_text
+from exporters.pdf.styles import LINK, MUTED, RULE, TABLE_HEAD_BACKGROUND, TextStyles
+from storage.records import Asset
+
+log = logging.getLogger(__name__)
+
+LINK_SCHEMES = ("http", "https", "mailto")
+BULLETS = ("\u2022", "\u25e6", "\u25aa")  # • ◦ ▪ by nesting depth
+_TAG = re.compile(r"(<[^>]*>)")
+CSS_PX = 0.75  # points per CSS pixel: an image with no DPI is shown at its size on a 96 dpi screen
+
+
+def _make_parser() -> MarkdownIt:
+    # html=False: raw HTML becomes literal text (escaped later), never markup.
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+_PARSER = _make_parser()
+
+
+class FittedImage(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """An archived image, shown at its natural size but never wider than the frame or taller than `max_height`."""
+
+    def __init__(self, data: bytes, *, width: float, height: float, max_height: float) -> None:
+        super().__init__()
+        self._reader = ImageReader(io.BytesIO(data))
+        self._natural = (width, height)
+        self._max_height = max_height
+        self.hAlign = "CENTER"
+        self.spaceBefore = 4
+        self.spaceAfter = 8
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab API)
+        width, height = self._natural
+        scale = min(1.0, availWidth / width, self._max_height / height)
+        self.drawWidth, self.drawHeight = width * scale, height * scale
+        return self.drawWidth, self.drawHeight
+
+    def draw(self) -> None:
+        self.canv.drawImage(self._reader, 0, 0, self.drawWidth, self.drawHeight, mask="auto")
+
+
+@dataclass(frozen=True, slots=True)
+class InlineState:
+    """Where an inline node sits: the font family and weight it inherits, and images put aside for later."""
+
+    family_name: FamilyName
+    bold: bool = False
+    italic: bool = False
+    deferred_images: list[SyntaxTreeNode] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class BlockState:
+    """Where a block node sits: which styles apply, inside how many quotes and lists."""
+
+    styles: TextStyles
+    quote_depth: int = 0
+    list_depth: int = 0
+
+
+class MarkdownRenderer:
+    """Renders Markdown text into flowables with one set of images and limits.
+
+    `images` are the post's assets (matched by source URL); `max_image_height` is the tallest an
+    image may be drawn (the frame height, less some room), in points.
+    """
+
+    def __init__(self, *, images: Sequence[Asset] = (), max_image_height: float) -> None:
+        self._images: dict[str, Asset] = {}
+        for asset in images:
+            if asset.data:
+                self._images.setdefault(asset.source_url, asset)
+                self._images.setdefault(_PARSER.normalizeLink(asset.source_url), asset)
+        self._max_image_height = max_image_height
+        self._blocks: dict[str, Callable[[SyntaxTreeNode, BlockState], list[Flowable]]] = {
+            "paragraph": self._paragraph,
+            "heading": self._heading,
+            "bullet_list": self._list,
+            "ordered_list": self._list,
+            "blockquote": self._blockquote,
+            "fence": self._code_block,
+            "code_block": self._code_block,
+            "hr": self._rule,
+            "table": self._table,
+            "html_block": self._literal_block,
+        }
+        self._inlines: dict[str, Callable[[SyntaxTreeNode, InlineState], str]] = {
+            "text": self._text,
+            "softbreak": self._softbreak,
+            "hardbreak": self._hardbreak,
+            "strong": self._strong,
+            "em": self._em,
+            "s": self._strike,
+            "code_inline": self._code_inline,
+            "link": self._link,
+            "image": self._defer_image,
+            "html_inline": self._text,
+        }
+
+    def render(self, markdown: str, styles: TextStyles) -> list[Flowable]:
+        """Flowables for `markdown` set in `styles`."""
+        tree = SyntaxTreeNode(_PARSER.parse(markdown))
+        return self._children(tree, BlockState(styles))
+
+    # -- blocks ---------------------------------------------------------------------------------
+
+    def _children(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
+        out: list[Flowable] = []
+        for child in node.children:
+            out.extend(self._block(child, state))
+        return out
+
+    def _block(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
+        handler = self._blocks.get(node.type)
+        if handler is not None:
+            return handler(node, state)
+        if node.children:
+            return self._children(node, state)
+        log.debug("no handler for Markdown block %r; shown as text", node.type)
+        return self._literal_block(node, state)
+
+    def _text_style(self, state: BlockState) -> ParagraphStyle:
+        if state.quote_depth:
+            return state.styles.quote
+        return state.styles.list_item if state.list_depth else state.styles.body
+
+    def _paragraph(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
+        """Text runs become paragraphs; images on their own (or linked) split the paragraph in place."""
+        style = self._text_style(state)
+        out: list[Flowable] = []
+        inline_state = InlineState("serif")
+        pending: list[str] = []
+
+        def flush() -> None:
+            markup = "".join(pending).strip()
+            pending.clear()
+            if markup and not _only_breaks(markup):
+                out.append(Paragraph(markup, style))
+
+        for inline in node.children:
+            for child in inline.children:
+                images = _standalone_images(child)
+                if images:
+                    flush()
+                    out.extend(self._image(image, state) for image in images)
+                else:
+                    pending.append(self._inline(child, inline_state))
+        flush()
+        # Images nested in emphasis or link text can't split the paragraph without breaking its markup.
+        out.extend(self._image(image, state) for image in inline_state.deferred_images)
+        return out
+
+    def _heading(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
+        level = int(node.tag[1]) if node.tag[1:].isdigit() else 1
+        style = state.styles.headings[min(level, len(state.styles.headings)) - 1]
+        markup = self._inlines_of(node, InlineState("sans", bold=True))
+        return [Paragraph(markup, style)] if markup.strip() else []
+
+    def _list(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
+        inner = replace(state, list_depth=state.list_depth + 1)
+        items = [ListItem(self._children(item, inner) or [Paragraph("", state.styles.body)]) for item in node.children]
+        body = state.styles.body
+        common = {
+            "leftIndent": state.styles.list_indent,
+            "bulletFontName": family("serif").regular,
+            "bulletFontSize": body.fontSize,
+            "bulletColor": body.textColor,
+            "spaceAfter": body.spaceAfter,
+        }
+        if node.type == "ordered_list":
+            start = node.attrs.get("start", 1)
+            return [
+                ListFlowable(
+                    items,
+                    bulletType="1",
+                    start=int(start) if isinstance(start, int | str) and str(start).isdigit() else 1,
+                    bulletFormat="%s.",
+                    **common,
+                )
+            ]
+        bullet = BULLETS[min(state.list_depth, len(BULLETS) - 1)]
+        return [ListFlowable(items, bulletType="bullet", start=bullet, **common)]
+
+    def _blockquote(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
+        indent = state.styles.quote_indent
+        inner = replace(state, quote_depth=state.quote_depth + 1)
+        return [Indenter(left=indent), *self._children(node, inner), Indenter(left=-indent)]
+
+    def _code_block(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
+        """Monospace, wrapped: leading and repeated spaces are kept, long lines break instead of running off."""
+        lines = node.content.expandtabs(4).rstrip("\n").split("\n")
+        markup = "<br/>".join(_keep_spaces(markup_text(line, family_name="mono")) for line in lines)
+        return [Paragraph(markup or "&nbsp;", state.styles.code)]
+
+    def _rule(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
+        size = state.styles.body.fontSize
+        return [HRFlowable(width="40%", thickness=0.6, color=RULE, spaceBefore=size, spaceAfter=size, hAlign="CENTER")]
+
+    def _table(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
+        """A simple grid: equal column widths that together fill the frame, header row repeated on each page."""
+        rows: list[list[Flowable]] = []
+        header_rows = 0
+        for section in node.children:
+            for row in section.children:
+                cells = []
+                for cell in row.children:
+                    head = cell.type == "th" or section.type == "thead"
+                    style = _aligned(state.styles.table_head if head else state.styles.table_cell, cell)
+                    cells.append(Paragraph(self._inlines_of(cell, InlineState("serif", bold=head)), style))
+                rows.append(cells)
+                if section.type == "thead":
+                    header_rows += 1
+        columns = max((len(row) for row in rows), default=0)
+        if not columns:
+            return []
+        empty = state.styles.table_cell
+        data = [row + [Paragraph("", empty)] * (columns - len(row)) for row in rows]
+        commands: list[tuple[object, ...]] = [
+            ("FONT", (0, 0), (-1, -1), family("serif").regular),  # not the default Helvetica
+            ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ]
+        if header_rows:
+            commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), TABLE_HEAD_BACKGROUND))
+        table = Table(
+            data,
+            colWidths=[f"{100 / columns:.4f}%"] * columns,
+            repeatRows=header_rows,
+            style=TableStyle(commands),
+            hAlign="LEFT",
+            spaceBefore=state.styles.body.fontSize * 0.4,
+            spaceAfter=state.styles.body.fontSize * 0.9,
+        )
+        return [table]
+
+    def _literal_block(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
+        text = node.content.strip()
+        return [Paragraph(markup_text(text), self._text_style(state))] if text else []
+
+    def _image(self, node: SyntaxTreeNode, state: BlockState) -> Flowable:
+        """The archived image scaled to fit, or an italic note when we don't have it (never fetched)."""
+        src = str(node.attrs.get("src", ""))
+        alt = _plain_text(node).strip()
+        asset = self._images.get(src)
+        missing_style = state.styles.missing_image
+        if asset is None:
+            return Paragraph(f"[image not archived: {markup_text(alt or src, italic=True)}]", missing_style)
+        size = _image_size(asset.data)
+        if size is None:
+            return Paragraph(f"[image could not be read: {markup_text(alt or src, italic=True)}]", missing_style)
+        width, height = size
+        return FittedImage(asset.data, width=width, height=height, max_height=self._max_image_height)
+
+    # -- inlines --------------------------------------------------------------------------------
+
+    def _inlines_of(self, node: SyntaxTreeNode, state: InlineState) -> str:
+        """Markup of every inline below `node` (through its `inline` child)."""
+        parts: list[str] = []
+        for child in node.children:
+            if child.type == "inline":
+                parts.extend(self._inline(grandchild, state) for grandchild in child.children)
+            else:
+                parts.append(self._inline(child, state))
+        return "".join(parts).strip()
+
+    def _inline(self, node: SyntaxTreeNode, state: InlineState) -> str:
+        handler = self._inlines.get(node.type)
+        if handler is not None:
+            return handler(node, state)
+        if node.children:
+            return "".join(self._inline(child, state) for child in node.children)
+        return self._text(node, state)
+
+    def _inner(self, node: SyntaxTreeNode, state: InlineState) -> str:
+        return "".join(self._inline(child, state) for child in node.children)
+
+    def _text(self, node: SyntaxTreeNode, state: InlineState) -> str:
+        return markup_text(node.content, family_name=state.family_name, bold=state.bold, italic=state.italic)
+
+    def _softbreak(self, node: SyntaxTreeNode, state: InlineState) -> str:
+        return " "
+
+    def _hardbreak(self, node: SyntaxTreeNode, state: InlineState) -> str:
+        return "<br/>"
+
+    def _strong(self, node: SyntaxTreeNode, state: InlineState) -> str:
+        return f"<b>{self._inner(node, replace(state, bold=True))}</b>"
+
+    def _em(self, node: SyntaxTreeNode, state: InlineState) -> str:
+        return f"<i>{self._inner(node, replace(state, italic=True))}</i>"
+
+    def _strike(self, node: SyntaxTreeNode, state: InlineState) -> str:
+        return f"<strike>{self._inner(node, state)}</strike>"
+
+    def _code_inline(self, node: SyntaxTreeNode, state: InlineState) -> str:
+        face = family("mono").face(bold=state.bold, italic=state.italic)
+        text = markup_text(node.content, family_name="mono", bold=state.bold, italic=state.italic)
+        return f'<font name="{face}">{_keep_spaces(text)}</font>'
+
+    def _link(self, node: SyntaxTreeNode, state: InlineState) -> str:
+        """Link text, then the address in small type after it (unless the text is the address)."""
+        href = str(node.attrs.get("href", ""))
+        text = self._inner(node, state)
+        if urlsplit(href).scheme.lower() not in LINK_SCHEMES:
+            return text  # relative, in-page or odd schemes: the words only
+        attr = escape(href, {'"': "&quot;"})
+        shown = _plain_text(node).strip()
+        address = href.removeprefix("mailto:")
+        linked = f'<a href="{attr}" color="{LINK.hexval()}">{text or markup_text(address)}</a>'
+        if not shown or shown in (href, address):
+            return linked
+        note = markup_text(address, family_name="sans")
+        face = family("sans").regular
+        return f'{linked}<font name="{face}" size="-2" color="{MUTED.hexval()}"> ({note})</font>'
+
+    def _defer_image(self, node: SyntaxTreeNode, state: InlineState) -> str:
+        state.deferred_images.append(node)
+        return ""
+
+
+def _standalone_images(node: SyntaxTreeNode) -> list[SyntaxTreeNode]:
+    """The images a top-level inline node stands for: an image, or a link around nothing but images."""
+    if node.type == "image":
+        return [node]
+    if node.type == "link" and node.children and all(child.type == "image" for child in node.children):
+        return list(node.children)
+    return []
+
+
+def _plain_text(node: SyntaxTreeNode) -> str:
+    if node.type in ("text", "code_inline", "html_inline"):
+        return node.content
+    if node.type in ("softbreak", "hardbreak"):
+        return " "
+    return "".join(_plain_text(child) for child in node.children)
+
+
+def _only_breaks(markup: str) -> bool:
+    return not markup.replace("<br/>", "").strip()
+
+
+def _keep_spaces(markup: str) -> str:
+    """Keep indentation and runs of spaces in text (not inside tags) as no-break spaces."""
+    out = []
+    previous_space = True  # a space at the start is indentation: keep it
+    for part in _TAG.split(markup):
+        if part.startswith("<"):
+            out.append(part)
+            continue
+        for char in part:
+            if char == " ":
+                out.append("&nbsp;" if previous_space else " ")
+                previous_space = True
+            else:
+                out.append(char)
+                previous_space = False
+    return "".join(out)
+
+
+def _aligned(style: ParagraphStyle, cell: SyntaxTreeNode) -> ParagraphStyle:
+    align = str(cell.attrs.get("style", ""))
+    if "text-align:center" in align:
+        return ParagraphStyle(f"{style.name}-center", parent=style, alignment=TA_CENTER)
+    if "text-align:right" in align:
+        return ParagraphStyle(f"{style.name}-right", parent=style, alignment=TA_RIGHT)
+    return style
+
+
+def _image_size(data: bytes) -> tuple[float, float] | None:
+    """Natural size in points, or None if Pillow can't read the image (or it is absurdly large)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(io.BytesIO(data)) as image:
+                image.verify()
+                width_px, height_px = image.size
+                dpi = image.info.get("dpi")
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        PILImage.DecompressionBombError,
+        PILImage.DecompressionBombWarning,
+    ) as exc:
+        log.info("an archived image could not be read: %s", exc)
+        return None
+    if width_px <= 0 or height_px <= 0:
+        return None
+    per_px = CSS_PX
+    if isinstance(dpi, tuple) and dpi and isinstance(dpi[0], int | float) and 30 <= dpi[0] <= 1200:
+        per_px = 72.0 / float(dpi[0])
+    return width_px * per_px, height_px * per_px
+
+
+def render_markdown(
+    markdown: str, *, styles: TextStyles, images: Sequence[Asset] = (), max_image_height: float
+) -> list[Flowable]:
+    """Flowables for one piece of stored Markdown (a post body, a comment, an introduction)."""
+    return MarkdownRenderer(images=images, max_image_height=max_image_height).render(markdown, styles)

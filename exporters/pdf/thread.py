@@ -1,0 +1,83 @@
+"""A post's comment thread as flowables: a heading, then each comment indented by its depth."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, Indenter, Paragraph
+
+from exporters.pdf.bookmarks import BookmarkedParagraph
+from exporters.pdf.dates import format_datetime
+from exporters.pdf.fonts import markup_text
+from exporters.pdf.markdown_flowables import MarkdownRenderer
+from exporters.pdf.styles import INK, Stylesheet
+from storage.records import Comment, Post
+
+KIND_LABELS = {"pingback": "Pingback", "trackback": "Trackback"}
+MAX_INDENT_SHARE = 0.3  # replies never take more than this share of the text width for their indent
+
+
+class CommentsHeading(BookmarkedParagraph):
+    """The "Comments (N)" heading; the document gives it a bookmark nested under the post."""
+
+    outline_level = 1
+
+
+def comments_title(count: int) -> str:
+    """The heading and outline text of a thread of `count` comments."""
+    return f"Comments ({count})"
+
+
+def thread_flowables(
+    post: Post, *, renderer: MarkdownRenderer, styles: Stylesheet, frame_width: float, bookmark_key: str
+) -> list[Flowable]:
+    """The heading and every comment of `post`, in the record's display order; [] when it has none.
+
+    Each comment is indented by its depth, one step per level, capped so the deepest replies keep at
+    least 70 % of the width; a reply deeper than the cap says whom it answers.
+    """
+    comments = post.comments
+    if not comments:
+        return []
+    title = comments_title(len(comments))
+    heading = CommentsHeading(markup_text(title), styles.comments_heading)
+    heading.outline_title, heading.bookmark_key = title, bookmark_key
+    out: list[Flowable] = [heading]
+    expected = post.comment_count_expected
+    if expected is not None and expected != len(comments):
+        out.append(
+            Paragraph(f"The site counted {expected} comments; {len(comments)} could be archived.", styles.comment_note)
+        )
+
+    step = styles.base_size * 1.4
+    max_level = max(1, int(frame_width * MAX_INDENT_SHARE / step))
+    authors = {comment.source_id: comment.author for comment in comments}
+    current_indent = 0.0
+    for comment in comments:
+        level = min(max(comment.depth, 0), max_level)
+        indent = level * step
+        if indent != current_indent:
+            out.append(Indenter(left=indent - current_indent))
+            current_indent = indent
+        replying_to = authors.get(comment.parent_source_id or "") if comment.depth > max_level else None
+        out.append(Paragraph(_header_markup(comment, replying_to), styles.comment_header))
+        body = renderer.render(comment.body_md, styles.comment)
+        if not body:
+            body = [Paragraph("<i>(no text)</i>", styles.comment_note)]
+        out.extend(body)
+    if current_indent:
+        out.append(Indenter(left=-current_indent))
+    return out
+
+
+def _header_markup(comment: Comment, replying_to: str | None) -> str:
+    author = comment.author.strip() or "Anonymous"
+    parts = [f'<font color="{INK.hexval()}"><b>{markup_text(author, family_name="sans", bold=True)}</b></font>']
+    if replying_to is not None:
+        parts.append(f"replying to {markup_text(replying_to.strip() or 'Anonymous', family_name='sans')}")
+    if comment.published_at is not None:
+        parts.append(format_datetime(comment.published_at))
+    label = KIND_LABELS.get(comment.kind)
+    if label:
+        parts.append(f"<b>{label}</b>")
+    if comment.removed_at is not None:
+        parts.append("<i>removed from the site</i>")
+    return " \u00b7 ".join(parts)
