@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
+    QStackedWidget,
     QToolBar,
     QTreeView,
     QVBoxLayout,
@@ -28,10 +30,10 @@ from PySide6.QtWidgets import (
 
 from desktop import tasks
 from desktop.dialogs import AddBlogDialog, blog_url_problem, normalize_typed_url
-from desktop.models import BlogListModel, PostListModel
+from desktop.models import BlogListModel, PostListModel, SearchResultsModel
 from desktop.reader import PostReader
 from desktop.tasks import USER_ERRORS, ArchiveSettings, Progress
-from desktop.workers import Job, JobRunner, Lane
+from desktop.workers import Job, JobProgressWidget, JobRunner, Lane
 from storage.archive import Archive, open_archive
 from storage.records import CrawlReport
 
@@ -47,6 +49,12 @@ def prepare_archive(path: Path, *, progress: Any = None, cancelled: Any = None) 
     with open_archive(path):
         pass
     return path
+
+
+def search_archive(path: Path, query: str, *, limit: int = 200, progress: Any = None, cancelled: Any = None) -> object:
+    """Full-text search on a worker (archive-wide: never on the GUI thread); returns (query, hits)."""
+    with open_archive(path) as archive:
+        return query, archive.search(query, limit=limit)
 
 
 def summarize_report(report: CrawlReport) -> str:
@@ -73,54 +81,13 @@ def icon(name: str) -> QIcon:
     return QIcon(str(path)) if path.exists() else QIcon()
 
 
-class JobProgressWidget(QWidget):
-    """One running capture in the status bar: what it is doing, a progress bar and a Cancel button."""
-
-    def __init__(self, job: Job, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.job = job
-        self.label = QLabel(f"Waiting: {job.title}")
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setMinimumWidth(200)
-        self.label.setMaximumWidth(460)
-        self.bar = QProgressBar()
-        self.bar.setFixedWidth(180)
-        self.bar.setRange(0, 0)
-        self.bar.setFormat("%v / %m posts")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 0, 4, 0)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.cancel_button)
-        job.signals.progress.connect(self.show_progress)
-
-    def show_progress(self, progress: object) -> None:
-        if not isinstance(progress, Progress):
-            return
-        if progress.posts_total > 0:
-            self.bar.setRange(0, progress.posts_total)
-            self.bar.setValue(progress.posts_done)
-        else:
-            self.bar.setRange(0, 0)  # busy: the total is not known yet
-        comments = f" · {progress.comments:,} comments" if progress.comments else ""
-        text = f"{progress.message}{comments}"
-        self.label.setText(self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, 440))
-        self.label.setToolTip("")  # the message is web text: never let a tooltip guess it is rich text
-
-    def cancel(self) -> None:
-        self.job.cancel.set()
-        self.cancel_button.setEnabled(False)
-        self.label.setText("Cancelling…")
-
-
 class MainWindow(QMainWindow):
     """Browse an archive: blogs, posts, the reader; add blogs and watch their capture."""
 
     archive_opened = Signal(str)  # the archive file, once it is ready to browse
     blogs_refreshed = Signal()
     job_ended = Signal(str)  # the one-line summary or error message of a finished job
+    search_finished = Signal(int)  # how many hits the current search found
 
     def __init__(
         self,
@@ -140,6 +107,7 @@ class MainWindow(QMainWindow):
         self.add_dialog: AddBlogDialog | None = None
         self._progress_widgets: dict[int, JobProgressWidget] = {}
         self._restoring_selection = False
+        self._search_generation = 0
 
         self.setWindowTitle("Threadbook")
         self.setWindowIcon(icon("threadbook"))
@@ -193,9 +161,40 @@ class MainWindow(QMainWindow):
         posts_layout.addWidget(self.posts_label)
         posts_layout.addWidget(self.post_view, 1)
 
+        # Search results take the post list's place until the search is cleared.
+        self.search_model = SearchResultsModel(self)
+        self.search_view = QTreeView()
+        self.search_view.setModel(self.search_model)
+        self.search_view.setRootIsDecorated(False)
+        self.search_view.setUniformRowHeights(True)
+        self.search_view.setAlternatingRowColors(True)
+        self.search_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        search_header = self.search_view.header()
+        search_header.setStretchLastSection(True)
+        search_header.resizeSection(SearchResultsModel.POST, 170)
+        search_header.resizeSection(SearchResultsModel.WHERE, 110)
+        self.search_view.selectionModel().currentRowChanged.connect(self._on_hit_changed)
+        self.search_label = QLabel("")
+        self.search_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.search_label.setContentsMargins(2, 4, 0, 0)
+        self.back_button = QPushButton("Back to posts")
+        self.back_button.clicked.connect(self.clear_search)
+        search_top = QHBoxLayout()
+        search_top.addWidget(self.search_label, 1)
+        search_top.addWidget(self.back_button)
+        results_box = QWidget()
+        results_layout = QVBoxLayout(results_box)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        results_layout.setSpacing(2)
+        results_layout.addLayout(search_top)
+        results_layout.addWidget(self.search_view, 1)
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(posts_box)
+        self.list_stack.addWidget(results_box)
+
         self.left_splitter = QSplitter(Qt.Orientation.Vertical)
         self.left_splitter.addWidget(self.blog_view)
-        self.left_splitter.addWidget(posts_box)
+        self.left_splitter.addWidget(self.list_stack)
         self.left_splitter.setStretchFactor(0, 1)
         self.left_splitter.setStretchFactor(1, 4)
         self.left_splitter.setChildrenCollapsible(False)
@@ -265,6 +264,20 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.add_blog_action)
         toolbar.addAction(self.open_action)
         toolbar.addAction(self.refresh_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("Search posts and comments…")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setFixedWidth(300)
+        self.search_edit.returnPressed.connect(lambda: self.start_search(self.search_edit.text()))
+        self.search_edit.textChanged.connect(lambda text: None if text.strip() else self.clear_search())
+        toolbar.addWidget(self.search_edit)
+        self.find_action = QAction("&Find…", self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(lambda: (self.search_edit.setFocus(), self.search_edit.selectAll()))
+        self.addAction(self.find_action)
         self.addToolBar(toolbar)
 
     # -- settings
@@ -414,6 +427,51 @@ class MainWindow(QMainWindow):
             self._show_error(str(exc))
             return
         self.reader.show_post(post)
+
+    # -- search: archive-wide, so it runs on a worker with its own connection
+    def start_search(self, query: str) -> Job | None:
+        """Search the archive for `query` in the background; the results replace the post list."""
+        query = query.strip()
+        if not query:
+            self.clear_search()
+            return None
+        if self.archive_path is None or self.archive is None:
+            return None
+        self._search_generation += 1
+        generation = self._search_generation
+        self.search_label.setText(f"Searching for “{query}”…")
+        self.list_stack.setCurrentIndex(1)
+        job = Job(functools.partial(search_archive, self.archive_path, query), title=f"search {query}")
+        job.signals.finished.connect(functools.partial(self._on_search_finished, generation))
+        job.signals.failed.connect(self._on_job_failed)
+        return self.runner.start(job, lane=Lane.BACKGROUND)
+
+    def _on_search_finished(self, generation: int, result: object) -> None:
+        if generation != self._search_generation or self.list_stack.currentIndex() != 1:
+            return  # a newer search was started, or the search was cleared meanwhile
+        query, hits = result  # type: ignore[misc]
+        self.search_model.set_hits(query, hits)
+        count = len(hits)
+        self.search_label.setText(
+            f"{count:,} match{'es' if count != 1 else ''} for “{query}”" if count else f"Nothing matches “{query}”"
+        )
+        self.search_view.resizeColumnToContents(SearchResultsModel.WHERE)
+        self.search_finished.emit(count)
+
+    def clear_search(self) -> None:
+        self._search_generation += 1
+        self.search_model.set_hits("", ())
+        self.list_stack.setCurrentIndex(0)
+        if self.search_edit.text():
+            self.search_edit.clear()
+
+    def _on_hit_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        hit = self.search_model.hit_at(current.row()) if current.isValid() else None
+        if hit is None:
+            return
+        self.show_post(hit.post_id)
+        if hit.comment_source_id is not None:
+            self.reader.thread.select_comment(hit.comment_source_id)
 
     # -- capture jobs
     def show_add_blog_dialog(self, url: str = "") -> AddBlogDialog:

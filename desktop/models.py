@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex,
 from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-from storage.records import BlogSummary, Comment, PostSummary
+from storage.records import SNIPPET_END, SNIPPET_START, BlogSummary, Comment, PostSummary, SearchHit
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a value that sorts correctly (numbers, timestamps, folded text)
@@ -420,13 +420,57 @@ class CommentTreeModel(QAbstractItemModel):
         return None
 
 
-__all__ = [
-    "BlogListModel",
-    "CommentTreeModel",
-    "PostListModel",
-    "PostSource",
-    "RECORD_ROLE",
-    "SORT_ROLE",
-    "comment_preview",
-    "format_datetime",
-]
+def snippet_text(snippet: str) -> str:
+    """A search snippet as plain text: the match markers become guillemets, whitespace is collapsed."""
+    return " ".join(snippet.replace(SNIPPET_START, "«").replace(SNIPPET_END, "»").split())
+
+
+class SearchResultsModel(QAbstractTableModel):
+    """The hits of one search: which post, where (the post or whose comment), and the matching snippet."""
+
+    COLUMNS = ("Post", "In", "Match")
+    POST, WHERE, MATCH = range(3)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._hits: list[SearchHit] = []
+        self.query = ""
+
+    def set_hits(self, query: str, hits: Sequence[SearchHit]) -> None:
+        self.beginResetModel()
+        self.query = query
+        self._hits = list(hits)
+        self.endResetModel()
+
+    def hit_at(self, row: int) -> SearchHit | None:
+        return self._hits[row] if 0 <= row < len(self._hits) else None
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._hits)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        hit = self.hit_at(index.row()) if index.isValid() else None
+        if hit is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.POST:
+                return hit.post_title or hit.post_url
+            if column == self.WHERE:
+                if hit.kind == "post":
+                    return "post"
+                return f"comment by {hit.author}" if hit.author else "comment"
+            return snippet_text(hit.snippet)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.MATCH:
+            return f"<p>{html.escape(snippet_text(hit.snippet))}</p>"
+        if role == RECORD_ROLE:
+            return hit
+        return None

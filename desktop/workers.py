@@ -1,4 +1,5 @@
-"""Run Qt-free tasks off the GUI thread: `Job` wraps one task, `JobRunner` owns the thread pools."""
+"""Run Qt-free tasks off the GUI thread: `Job` wraps one task, `JobRunner` owns the thread pools, and
+`JobProgressWidget` shows one running job with its Cancel button."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import logging
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from desktop.tasks import USER_ERRORS
+from desktop.tasks import USER_ERRORS, Progress
 
 log = logging.getLogger(__name__)
 
@@ -123,3 +125,45 @@ class JobRunner(QObject):
                 self._jobs.remove(job)
                 self.jobs_changed.emit()
                 return
+
+
+class JobProgressWidget(QWidget):
+    """One running capture in the status bar: what it is doing, a progress bar and a Cancel button."""
+
+    def __init__(self, job: Job, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.job = job
+        self.label = QLabel(f"Waiting: {job.title}")
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setMinimumWidth(200)
+        self.label.setMaximumWidth(460)
+        self.bar = QProgressBar()
+        self.bar.setFixedWidth(180)
+        self.bar.setRange(0, 0)
+        self.bar.setFormat("%v / %m posts")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+        job.signals.progress.connect(self.show_progress)
+
+    def show_progress(self, progress: object) -> None:
+        if not isinstance(progress, Progress):
+            return
+        if progress.posts_total > 0:
+            self.bar.setRange(0, progress.posts_total)
+            self.bar.setValue(progress.posts_done)
+        else:
+            self.bar.setRange(0, 0)  # busy: the total is not known yet
+        comments = f" · {progress.comments:,} comments" if progress.comments else ""
+        text = f"{progress.message}{comments}"
+        self.label.setText(self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, 440))
+        self.label.setToolTip("")  # the message is web text: never let a tooltip guess it is rich text
+
+    def cancel(self) -> None:
+        self.job.cancel.set()
+        self.cancel_button.setEnabled(False)
+        self.label.setText("Cancelling…")

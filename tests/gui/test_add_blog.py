@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from desktop import tasks
 from desktop.dialogs import AddBlogDialog, blog_url_problem
-from desktop.mainwindow import JobProgressWidget, MainWindow
+from desktop.mainwindow import MainWindow
 from desktop.tasks import ArchiveSettings, Progress
+from desktop.workers import JobProgressWidget
 from ingest.errors import NotABlog
 from storage.records import CrawlReport
 
