@@ -12,9 +12,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
 
 from ingest.encoding import decode_html
@@ -194,14 +194,16 @@ def _discover(url: str, run: _Run, *, from_feed: bool) -> Discovery:
 
     # The feed gives publication dates; the sitemap gives completeness. Walk feed pages only when the
     # sitemap can't be trusted to be complete.
+    feed_complete = False
     if feeds and (not typed or not feed_found.keys() <= sitemap_found.keys()):
-        for feed in feeds:
-            for later in _later_feed_pages(feed, page.is_wordpress, feed_found, run):
-                _add_feed_entries(feed_found, later)
+        feed_complete = all(_read_later_feed_pages(feed, page.is_wordpress, feed_found, run) for feed in feeds)
 
+    # Listing pages are the slow way: walk them when nothing else found posts, when the home page shows
+    # posts the feed and sitemap don't know, or when the only source is a feed that may be truncated.
     listing_pages = 1
     known = feed_found.keys() | sitemap_found.keys()
-    if not known or not set(home_posts) <= known:
+    truncated_feed_only = not sitemap_found.urls and not feed_complete and bool(page.next_urls)
+    if not known or not set(home_posts) <= known or truncated_feed_only:
         listing_pages += _walk_listing(page, home, found, run)
 
     merged = _Found(home)
@@ -209,7 +211,9 @@ def _discover(url: str, run: _Run, *, from_feed: bool) -> Discovery:
         for candidate, (_, date, published) in sorted(source.urls.items(), key=lambda item: item[1][0]):
             merged.add(candidate, date, published=published)
     merged.untyped = sitemap_found.untyped
-    post_urls, skipped = _filter_and_order(merged, home, page_urls, feed_found.keys() | found.keys(), run)
+    post_urls, skipped = _filter_and_order(
+        merged, home, page_urls, feed_found.keys() | found.keys(), list(found.urls), run
+    )
 
     blog = _blog_record(home, page, feeds)
     if not post_urls and not run.stopped:
@@ -264,36 +268,45 @@ def _first_feed_pages(page: BlogPage, home: str, run: _Run) -> list[FeedPage]:
         for feed_url in page.feed_urls[:MAX_FEEDS]:
             feed = _fetch_feed(feed_url, run, quiet=False)
             if feed is not None:
+                run.feed_urls.append(feed.url)
                 feeds.append(feed)
         return feeds
     for path in GUESSED_FEED_PATHS:
         feed = _fetch_feed(origin(home) + path, run, quiet=True)
         if feed is not None:
+            run.feed_urls.append(feed.url)
             return [feed]
     return feeds
 
 
-def _later_feed_pages(first: FeedPage, wordpress: bool, found: _Found, run: _Run) -> Iterable[FeedPage]:
-    """Pages 2.. of a feed: RFC 5005 `next` links, or WordPress `?paged=N`, until a page adds nothing."""
+def _read_later_feed_pages(first: FeedPage, wordpress: bool, found: _Found, run: _Run) -> bool:
+    """Add pages 2.. of a feed (RFC 5005 `next` links, or WordPress `?paged=N`) until one adds nothing.
+
+    Returns whether the feed was read to its end: False for a feed that can't be paged, or when the
+    page cap, a cancel or an error stopped the walk.
+    """
     seen = {first.url}
     current, number = first, 1
     wordpress = wordpress or first.is_wordpress
+    problems_before = len(run.problems)
     while number < run.max_listing_pages:
         if current.next_url:
             next_url = normalize_url(current.next_url)
         elif wordpress:
             next_url = wordpress_feed_page_url(first.url, number + 1)
         else:
-            return
-        if next_url in seen:
-            return
+            return number > 1  # page 1 without a next link can't be paged; a later one is the last
+        if next_url in seen:  # a cycle of next links
+            return True
         seen.add(next_url)
-        feed = _fetch_feed(next_url, run, quiet=True)
+        feed = _fetch_feed(next_url, run, quiet=False)
         if feed is None or not any(entry.url not in found for entry in feed.entries):
-            return
+            return not run.stopped and len(run.problems) == problems_before
+        run.feed_urls.append(feed.url)
+        _add_feed_entries(found, feed)
         number += 1
         current = feed
-        yield feed
+    return False
 
 
 def _fetch_feed(url: str, run: _Run, *, quiet: bool) -> FeedPage | None:
@@ -305,7 +318,6 @@ def _fetch_feed(url: str, run: _Run, *, quiet: bool) -> FeedPage | None:
         if not quiet:
             run.problems.append(f"{url} is announced as a feed but isn't one; it was skipped.")
         return None
-    run.feed_urls.append(final)
     return feed
 
 
@@ -399,10 +411,11 @@ def _walk_listing(home_page: BlogPage, home: str, found: _Found, run: _Run) -> i
 
 
 def _filter_and_order(
-    found: _Found, home: str, page_urls: set[str], html_or_feed: set[str], run: _Run
+    found: _Found, home: str, page_urls: set[str], html_or_feed: set[str], listing: list[str], run: _Run
 ) -> tuple[tuple[str, ...], int]:
+    """Drop non-posts and robots-disallowed URLs; order oldest first. Returns (urls, skipped for robots)."""
     known_shapes = {_shape(u) for u in html_or_feed if not _is_non_post(u, home)}
-    kept: list[tuple[str, int, datetime | None]] = []
+    kept: dict[str, tuple[int, datetime | None]] = {}
     skipped = 0
     for url, (order, date, _) in found.urls.items():
         if url == home or url in page_urls or _is_non_post(url, home):
@@ -414,10 +427,26 @@ def _filter_and_order(
         if not run.fetcher.robots_allowed(url):
             skipped += 1
             continue
-        kept.append((url, order, date))
-    dated = sorted((k for k in kept if k[2] is not None), key=lambda k: (k[2], k[1]))
-    undated = sorted((k for k in kept if k[2] is None), key=lambda k: -k[1])
-    return tuple(k[0] for k in undated + dated), skipped
+        kept[url] = (order, date)
+    keys = {url: (date, 0, order) for url, (order, date) in kept.items() if date is not None}
+    # An undated post found on a listing page (newest first) goes just after the next older dated post
+    # listed, or else just before the next newer one; with no dated neighbour, reverse discovery order.
+    sequence = [u for u in listing if u in kept]
+    for index, url in enumerate(sequence):
+        if url in keys:
+            continue
+        older = next((keys[u][0] for u in sequence[index + 1 :] if u in keys and keys[u][1] == 0), None)
+        newer = next((keys[u][0] for u in reversed(sequence[:index]) if u in keys and keys[u][1] == 0), None)
+        if older is not None:
+            keys[url] = (older, 1, -index)
+        elif newer is not None:
+            keys[url] = (newer, -1, -index)
+    for url, (order, _) in kept.items():
+        keys.setdefault(url, (_EARLIEST, 0, -order))
+    return tuple(sorted(kept, key=lambda u: keys[u])), skipped
+
+
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 def _is_non_post(url: str, home: str) -> bool:

@@ -77,8 +77,9 @@ def parse_feed(body: bytes, url: str) -> FeedPage | None:
             FeedEntry(
                 url=link,
                 title=str(raw.get("title", "")).strip(),
-                published_at=_to_datetime(raw.get("published_parsed")),
-                updated_at=_to_datetime(raw.get("updated_parsed")),
+                # dict.get: FeedParserDict.get("updated_parsed") falls back to published with a DeprecationWarning
+                published_at=_to_datetime(dict.get(raw, "published_parsed")),
+                updated_at=_to_datetime(dict.get(raw, "updated_parsed")),
             )
         )
     next_url = None

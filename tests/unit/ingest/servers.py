@@ -131,19 +131,53 @@ class RouteServer:
         return Handler
 
 
-def site_routes(directory: Path) -> dict[str, RouteValue]:
-    """Routes for every file under `directory`, by its path ("index.html" also answers "/" and "dir/")."""
-    types = {".html": "text/html; charset=utf-8", ".xml": "application/xml", ".txt": "text/plain"}
+def site_routes(directory: Path, *, replace: tuple[str, str] | None = None) -> dict[str, RouteValue]:
+    """Routes for the files under `directory`, using the sample blog server's conventions.
+
+    A file answers its own path; `index.html`/`index.xml` also answer their directory ("/feed/");
+    `index@<query>.xml` answers "<dir>/?<query>". `replace=(placeholder, origin)` rewrites absolute
+    URLs in every text file, as a real site writes its own origin into its pages.
+    """
     routes: dict[str, RouteValue] = {}
     for path in sorted(directory.rglob("*")):
-        if not path.is_file():
+        if not path.is_file() or path.suffix == ".py":
             continue
         rel = "/" + path.relative_to(directory).as_posix()
-        content_type = types.get(path.suffix, "application/octet-stream")
-        if path.name.endswith(".rss.xml") or path.name.endswith(".atom.xml"):
-            content_type = "application/rss+xml" if ".rss." in path.name else "application/atom+xml"
-        route = Route(body=path.read_bytes(), content_type=content_type)
+        data = path.read_bytes()
+        content_type = _content_type(path, data)
+        if replace and not content_type.startswith(("image/", "application/pdf")):
+            data = data.replace(replace[0].encode(), replace[1].encode())
+        route = Route(body=data, content_type=content_type)
+        name = path.name
+        if name.startswith("index@"):
+            query = name[len("index@") :].rsplit(".", 1)[0]
+            routes[rel[: -len(name)] + "?" + query] = route
+        elif name in ("index.html", "index.xml"):
+            routes[rel[: -len(name)]] = route
         routes[rel] = route
-        if path.name == "index.html":
-            routes[rel[: -len("index.html")]] = route
     return routes
+
+
+def serve_site(directory: Path, *, placeholder: str = "http://blog.example") -> RouteServer:
+    """A RouteServer (not yet started) serving a fixture site with its placeholder origin rewritten."""
+    server = RouteServer()
+    server.routes.update(site_routes(directory, replace=(placeholder, server.base)))
+    return server
+
+
+def _content_type(path: Path, data: bytes) -> str:
+    if path.suffix == ".xml":
+        head = data[:1024]
+        if b"<rss" in head:
+            return "application/rss+xml; charset=utf-8"
+        if b"<feed" in head:
+            return "application/atom+xml; charset=utf-8"
+        return "application/xml; charset=utf-8"
+    types = {
+        ".html": "text/html; charset=utf-8",
+        ".txt": "text/plain; charset=utf-8",
+        ".json": "application/json",
+        ".png": "image/png",
+        ".pdf": "application/pdf",
+    }
+    return types.get(path.suffix, "application/octet-stream")
