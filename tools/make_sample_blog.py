@@ -1962,6 +1962,11 @@ figcaption { font-size: 0.85em; color: #686868; font-style: italic; }
 blockquote { border-left: 4px solid #7a1f12; margin-left: 0; padding-left: 1em; font-style: italic; }
 pre { background: #f7f4ee; padding: 0.8em; overflow: auto; }
 .page-numbers { padding: 0 0.4em; }
+.primary-menu { list-style: none; padding: 0; display: flex; gap: 1.5em; }
+.entry-meta .avatar { float: none; width: 24px; height: 24px; vertical-align: middle; margin-right: 0.4em; }
+.entry-content, .entry-summary { clear: both; }
+.comment-content { clear: both; }
+.sidebar ul { padding-left: 1em; }
 """
 
 
