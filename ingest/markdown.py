@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from bs4 import BeautifulSoup, Tag
@@ -71,6 +71,8 @@ _CODE_LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)|brush:\s*([\
 _BLOCK_IN_CELL = frozenset(
     {"p", "ul", "ol", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table", "hr", "dl"}
 )
+_DESTINATION_UNSAFE = re.compile(r"[\x00-\x20()<>\\\x7f]")
+_RAW_ATTR = {"href": "data-threadbook-raw-href", "src": "data-threadbook-raw-src"}
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 # Escaping of text (never of code): characters that start inline markup anywhere ...
@@ -93,10 +95,7 @@ class Markdown:
 
 def html_to_markdown(html: str | lxml.html.HtmlElement, base_url: str) -> Markdown:
     """Convert an HTML fragment or an lxml element (not modified) to Markdown, links absolute against base_url."""
-    if isinstance(html, str):
-        source = html
-    else:
-        source = lxml.html.tostring(html, encoding="unicode", with_tail=False)
+    source = html if isinstance(html, str) else _serialise(html)
     if not source.strip():
         return Markdown(text="", image_urls=(), images=())
     soup = BeautifulSoup(source, "lxml")
@@ -104,6 +103,29 @@ def html_to_markdown(html: str | lxml.html.HtmlElement, base_url: str) -> Markdo
     text = converter.convert_clean_soup(soup)
     images = tuple(Asset(source_url=url, sha256="", media_type="", size=0, alt=alt) for url, alt in converter.images)
     return Markdown(text=text, image_urls=tuple(url for url, _ in converter.images), images=images)
+
+
+def _serialise(element: lxml.html.HtmlElement) -> str:
+    """The element as HTML, with its href/src values kept verbatim.
+
+    libxml2's HTML serialiser percent-escapes href and src (non-ASCII, tabs): "gärtner.example" would come back
+    as a broken host. Copies of the raw values ride along in data attributes, which it leaves alone; the
+    element is restored before returning.
+    """
+    marked: list[tuple[lxml.html.HtmlElement, str]] = []
+    for node in element.iter():
+        if not isinstance(node.tag, str):
+            continue
+        for name in ("href", "src"):
+            value = node.get(name)
+            if value is not None:
+                node.set(_RAW_ATTR[name], value)
+                marked.append((node, _RAW_ATTR[name]))
+    try:
+        return lxml.html.tostring(element, encoding="unicode", with_tail=False)
+    finally:
+        for node, name in marked:
+            del node.attrib[name]
 
 
 def safe_url(href: str | None, base_url: str, *, schemes: frozenset[str] = _LINK_SCHEMES) -> str | None:
@@ -126,8 +148,9 @@ def safe_url(href: str | None, base_url: str, *, schemes: frozenset[str] = _LINK
 
 
 def _link_destination(url: str) -> str:
-    # Characters that would end or break a Markdown link destination are percent-encoded.
-    return quote(url, safe="/:?#[]@!$&'*+,;=%~-._")
+    # Only what would end or break a Markdown link destination is percent-encoded; non-ASCII stays as it is
+    # (an IDN host must not become "g%C3%A4rtner.example").
+    return _DESTINATION_UNSAFE.sub(lambda match: f"%{ord(match.group()):02X}", url)
 
 
 def _classes(el: Tag) -> set[str]:
@@ -140,7 +163,7 @@ def _classes(el: Tag) -> set[str]:
 
 
 def _attr(el: Tag, name: str) -> str:
-    value = el.get(name)
+    value = el.get(_RAW_ATTR[name]) if name in _RAW_ATTR and el.has_attr(_RAW_ATTR[name]) else el.get(name)
     if value is None:
         return ""
     if isinstance(value, str):
@@ -279,9 +302,10 @@ class ThreadbookConverter(MarkdownConverter):
         alt = " ".join(_attr(el, "alt").split())
         if _classes(el) & _EMOJI_CLASSES:
             return self.escape(alt, parent_tags)
-        url = image_source(el, self.base_url)
-        if url is None:
+        source = image_source(el, self.base_url)
+        if source is None:
             return self.escape(alt, parent_tags) if alt else ""
+        url = _link_destination(source)  # the same string in the Markdown and in `images`
         if _is_tracking_pixel(el, url):
             return ""
         if url not in self._image_urls:
@@ -289,7 +313,7 @@ class ThreadbookConverter(MarkdownConverter):
             self.images.append((url, alt))
         title = " ".join(_attr(el, "title").split())
         title_part = ' "{}"'.format(title.replace("\\", "\\\\").replace('"', '\\"')) if title else ""
-        return f"![{_escape_alt(alt)}]({_link_destination(url)}{title_part})"
+        return f"![{_escape_alt(alt)}]({url}{title_part})"
 
     def convert_figcaption(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         text = text.strip()

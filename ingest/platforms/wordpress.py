@@ -80,7 +80,8 @@ SELECTORS = Selectors(
         "//*[" + cls("taxonomy-category") + "]//a",
     ),
     tags=(
-        "//a[re:test(@rel, '(^|\\s)tag(\\s|$)') and not(re:test(@rel, '(^|\\s)category(\\s|$)'))]",
+        "//a[re:test(@rel, '(^|\\s)tag(\\s|$)') and not(re:test(@rel, '(^|\\s)category(\\s|$)'))"
+        " and not(ancestor::*[" + cls("taxonomy-category") + " or " + cls("cat-links") + "])]",
         "//*[" + cls("tags-links") + "]//a",
         "//*[" + cls("taxonomy-post_tag") + "]//a",
     ),
