@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from desktop.reader import PostReader
 from desktop.tasks import USER_ERRORS, ArchiveSettings, Progress
 from desktop.workers import Job, JobProgressWidget, JobRunner, Lane
 from storage.archive import Archive, open_archive
-from storage.records import CrawlReport
+from storage.records import BlogSummary, CrawlReport
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,17 @@ APPLICATION = "Threadbook"
 ICON_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"
 
 
-def prepare_archive(path: Path, *, progress: Any = None, cancelled: Any = None) -> Path:
-    """Create the archive file or bring its schema up to date (a worker job: migrations can take a while)."""
-    with open_archive(path):
-        pass
-    return path
+def prepare_archive(path: Path, *, progress: Any = None, cancelled: Any = None) -> tuple[Path, list[BlogSummary]]:
+    """Create the archive file or bring its schema up to date, and list its blogs (a worker job: migrations
+    can take a while, and the blog list counts every comment)."""
+    with open_archive(path) as archive:
+        return path, archive.list_blogs()
+
+
+def load_blog_list(path: Path, *, progress: Any = None, cancelled: Any = None) -> list[BlogSummary]:
+    """The blogs with their post and comment counts: archive-wide counting, so it runs on a worker."""
+    with open_archive(path) as archive:
+        return archive.list_blogs()
 
 
 def search_archive(path: Path, query: str, *, limit: int = 200, progress: Any = None, cancelled: Any = None) -> object:
@@ -108,6 +115,7 @@ class MainWindow(QMainWindow):
         self._progress_widgets: dict[int, JobProgressWidget] = {}
         self._restoring_selection = False
         self._search_generation = 0
+        self._blogs_generation = 0
 
         self.setWindowTitle("Threadbook")
         self.setWindowIcon(icon("threadbook"))
@@ -336,15 +344,16 @@ class MainWindow(QMainWindow):
         job.signals.failed.connect(self._on_job_failed)
         return self.runner.start(job, lane=Lane.WRITE)
 
-    def _on_archive_prepared(self, path: object) -> None:
-        if not isinstance(path, Path) or path != self.archive_path:
+    def _on_archive_prepared(self, result: object) -> None:
+        path, blogs = result  # type: ignore[misc]
+        if path != self.archive_path:
             return  # the user opened another archive meanwhile
         try:
             self.archive = open_archive(path)  # schema is current now: this is a quick open
         except USER_ERRORS as exc:
             self._show_error(str(exc))
             return
-        self.refresh()
+        self._show_blogs(blogs)
         self.statusBar().showMessage(f"Opened {path}", 5000)
         self.archive_opened.emit(str(path))
 
@@ -356,12 +365,28 @@ class MainWindow(QMainWindow):
             self.archive.close()
             self.archive = None
 
-    def refresh(self) -> None:
-        """Re-read the blog list and the current post list, keeping the selection."""
+    def refresh(self, *, then: Callable[[], object] | None = None) -> Job | None:
+        """Re-read the blog list (on a worker) and then the current post list, keeping the selection;
+        `then` runs once the new lists are shown."""
+        if self.archive is None or self.archive_path is None:
+            return None
+        self._blogs_generation += 1
+        job = Job(functools.partial(load_blog_list, self.archive_path), title="list blogs")
+        job.signals.finished.connect(functools.partial(self._on_blogs_loaded, self._blogs_generation, then))
+        job.signals.failed.connect(self._on_job_failed)
+        return self.runner.start(job, lane=Lane.BACKGROUND)
+
+    def _on_blogs_loaded(self, generation: int, then: Callable[[], object] | None, blogs: object) -> None:
+        if generation == self._blogs_generation and self.archive is not None:
+            self._show_blogs(blogs)  # type: ignore[arg-type]
+        if then is not None:
+            then()
+
+    def _show_blogs(self, blogs: list[BlogSummary]) -> None:
+        """Show a fresh blog list, keep the selected blog, and re-read its post list (one page)."""
         if self.archive is None:
             return
         current_blog = self._current_blog_id()
-        blogs = self.archive.list_blogs()
         self._restoring_selection = True
         try:
             self.blog_model.set_blogs(blogs)
@@ -507,23 +532,25 @@ class MainWindow(QMainWindow):
         return self.runner.start(job, lane=Lane.WRITE)
 
     def _on_archive_progress(self, progress: object) -> None:
-        # A post was saved: show it in the list without waiting for the whole blog.
-        if isinstance(progress, Progress) and progress.stage == "capturing" and progress.posts_done:
+        # The first post of an empty archive was saved: show it without waiting for the whole blog.
+        if isinstance(progress, Progress) and progress.stage == "capturing" and progress.posts_done == 1:
             if self.archive is not None and self.post_model.total() == 0:
                 self.refresh()
 
     def _on_archive_finished(self, job: Job, report: object) -> None:
         self._remove_progress(job)
-        self.refresh()
         message = summarize_report(report) if isinstance(report, CrawlReport) else "Finished."
         self.statusBar().showMessage(message)
-        self.job_ended.emit(message)
+        self._after_refresh(lambda: self.job_ended.emit(message))
 
     def _on_archive_failed(self, job: Job, message: str) -> None:
         self._remove_progress(job)
-        self.refresh()  # a failed crawl keeps the posts it saved
         self._show_error(message)
-        self.job_ended.emit(message)
+        self._after_refresh(lambda: self.job_ended.emit(message))  # a failed crawl keeps the posts it saved
+
+    def _after_refresh(self, then: Callable[[], object]) -> None:
+        if self.refresh(then=then) is None:
+            then()
 
     def _remove_progress(self, job: Job) -> None:
         widget = self._progress_widgets.pop(id(job), None)

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QLabel
 
 from desktop.mainwindow import MainWindow
 from desktop.models import CommentTreeModel, PostListModel
-from tests.gui.conftest import BLOG_URL, HOSTILE_TEXT, IMAGE_URL, THREADED_TITLE, red_png
+from storage.archive import open_archive
+from tests.gui.conftest import BLOG_URL, HOSTILE_TEXT, IMAGE_URL, THREADED_TITLE, filler_post, red_png
 
 IMAGE = QTextDocument.ResourceType.ImageResource.value
 PLACEHOLDER_SIZE = QSize(32, 24)
@@ -189,10 +190,17 @@ def test_sorting_requeries_in_storage_order(open_window, big_archive_path: Path)
     assert model.index(0, PostListModel.TITLE).data() == THREADED_TITLE  # 7 comments
 
 
-def test_selection_survives_a_refresh(window: MainWindow) -> None:
+def test_selection_survives_a_refresh(window: MainWindow, qtbot, archive_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window.blog_view.setCurrentIndex(window.blog_model.index(1, 0))
     select_post(window, THREADED_TITLE)
     post_id = window.reader.post.id
-    window.refresh()
+    with open_archive(archive_path) as archive:  # another writer adds a post meanwhile
+        archive.save_post(window.blog_model.blog_at(1).id, filler_post(77))
+    with qtbot.waitSignal(window.blogs_refreshed, timeout=10_000):
+        window.refresh_action.trigger()
+    assert window.blog_model.index(1, 1).data() == "5"
+    assert window.post_model.total() == 5
+    assert window.blog_view.currentIndex().row() == 1
     assert window.post_model.post_at(window.post_view.currentIndex().row()).id == post_id
     assert window.reader.title.text() == THREADED_TITLE
 
