@@ -59,6 +59,7 @@ _ARTICLE_TYPES = frozenset(
     {"Article", "BlogPosting", "NewsArticle", "TechArticle", "SocialMediaPosting", "Report", "ScholarlyArticle"}
 )
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+_PROTECTED_PREFIX = re.compile(r"^\s*(?:Protected|Private|Geschützt|Protégé|Protegido)\s*:\s*", re.I)
 _TITLE_NOISE = ("Comments on:", "Comments on")
 
 
@@ -151,6 +152,8 @@ def extract_post_page(html: str | bytes, url: str) -> PostPage:
 
     json_ld = _json_ld_article(doc)
     title = _title(doc, sel, json_ld)
+    if protected:  # WordPress shows "Protected: Title"; the post's title is "Title"
+        title = _PROTECTED_PREFIX.sub("", title, count=1) or title
     body_md, body_text = "", ""
     body_images: tuple[Asset, ...] = ()
     if not protected:

@@ -98,10 +98,14 @@ SELECTORS = Selectors(
         "//form[" + cls("post-password-form") + "]",
     ),
     is_post=(
-        "//body[" + cls("single") + " or " + cls("single-post") + " or " + cls("page") + "]",
+        "//body[" + cls("single") + " or " + cls("single-post") + "]",
         "//body[re:test(@class, '(^|\\s)postid-\\d+')]",
     ),
-    not_post=("//body[" + cls("home") + " or " + cls("blog") + " or " + cls("archive") + " or " + cls("search") + "]",),
+    not_post=(
+        "//body[" + cls("home") + " or " + cls("blog") + " or " + cls("archive") + " or " + cls("search") + "]",
+        # A static page (About, Contact) is not a blog post, even when it takes comments.
+        "//body[" + cls("page") + " or " + cls("error404") + "]",
+    ),
     comment_count=(
         "//*[" + cls("comments-title") + "]",
         "//*[@id='comments-title']",

@@ -199,7 +199,7 @@ def test_protected_post_keeps_nothing_hidden() -> None:
     assert post.protected
     assert post.body_md == ""
     assert result.comments == ()
-    assert post.title == "Protected: Family letters"
+    assert post.title == "Family letters"  # without WordPress's "Protected: " prefix
     assert post.published_at == datetime(2024, 4, 1, 10, 0, tzinfo=timezone(timedelta(hours=2)))
 
 
