@@ -484,6 +484,9 @@ def _fetch_quietly(url: str, run: _Run, *, accept: str | None, quiet: bool) -> t
         return None, url
     try:
         capture = run.fetcher.fetch(url, accept=accept)
+    except BadUrl as exc:  # a malformed link in a feed or sitemap: skip it
+        log.info("discovery skipped %s: %s", url, exc)
+        return None, url
     except FetchError as exc:
         if not quiet and exc.status not in (404, 410):
             run.problems.append(str(exc))

@@ -142,7 +142,10 @@ def _next_urls(doc: lxml.html.HtmlElement, base: str) -> tuple[str, ...]:
     wanted = page_number(base) + 1
     for anchor in doc.xpath("//a[@href]"):
         href = anchor.get("href", "")
-        match = PAGE_IN_PATH.search(urlsplit(href).path)
+        try:
+            match = PAGE_IN_PATH.search(urlsplit(href).path)
+        except ValueError:  # a malformed href ("http://[::1") is just not a link
+            continue
         if match and int(match.group(1)) == wanted:
             hrefs.append(href)
     return _urls(hrefs, base)

@@ -48,6 +48,7 @@ def is_http_url(url: str) -> bool:
     """True for an absolute http(s) URL with a host."""
     try:
         parts = urlsplit(url.strip())
+        _ = parts.port  # raises on a malformed port ("http://x:abc/")
     except ValueError:
         return False
     return parts.scheme.lower() in HTTP_SCHEMES and bool(parts.hostname)

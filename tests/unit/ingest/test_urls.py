@@ -49,7 +49,8 @@ def test_normalize_url_joins_relative_links() -> None:
 def test_is_http_url() -> None:
     assert is_http_url("https://example.blog/")
     assert is_http_url("HTTP://x")
-    for bad in ("ftp://example.blog/", "file:///etc/passwd", "javascript:alert(1)", "example.blog", "http://", ""):
+    bad_urls = ("ftp://example.blog/", "file:///etc/passwd", "javascript:alert(1)", "example.blog", "http://", "")
+    for bad in (*bad_urls, "http://example.blog:port/", "http://[::1/"):
         assert not is_http_url(bad), bad
 
 
