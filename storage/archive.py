@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -107,14 +108,42 @@ def open_archive(
             db.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             db.conn.execute("PRAGMA foreign_keys = ON")
             _check_schema(db, path)
-            db.conn.execute("PRAGMA journal_mode = WAL")
-            with db.atomic():
-                _check_schema(db, path)  # again inside the transaction: another process may have migrated
-                MIGRATIONS.apply(db)
+            _enable_wal(db, busy_timeout)
+            if MIGRATIONS.pending(db):
+                _migrate(db, path)
         except BaseException:
             db.close()
             raise
     return Archive(db, path, now=now)
+
+
+def _enable_wal(db: Database, busy_timeout: float) -> None:
+    # Switching to WAL needs an exclusive lock, and SQLite answers BUSY at once instead of using the busy
+    # timeout (seen with several threads opening a new archive together), so retry for as long ourselves.
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            db.conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY" or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _migrate(db: Database, path: Path) -> None:
+    """Apply every pending migration in one transaction: all of them, or none."""
+    # IMMEDIATE takes the write lock up front, so two Threadbooks opening a new archive at once queue up
+    # instead of the second failing when its read snapshot turns out stale.
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        _check_schema(db, path)  # again under the lock: another process may have migrated meanwhile
+        MIGRATIONS.apply(db)  # its per-migration transactions nest as savepoints inside ours
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
 
 
 def _check_header(path: Path) -> None:

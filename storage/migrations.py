@@ -304,3 +304,15 @@ def m004_fts_update_triggers(db: Database) -> None:
             db.execute(f'DROP TRIGGER IF EXISTS "{table}{suffix}_{kind}"')
         db.execute(f'INSERT INTO "{fts}" ("{fts}") VALUES (\'delete-all\')')
         _execute_all(db, _fts_triggers(table, fts, columns, when))
+
+
+@_migration
+def m005_post_title_indexes(db: Database) -> None:
+    # Sorting 100k posts by title took ~230 ms without these; the GUI sorts on its own thread.
+    _execute_all(
+        db,
+        [
+            "CREATE INDEX idx_posts_title ON posts (title COLLATE NOCASE)",
+            "CREATE INDEX idx_posts_blog_id_title ON posts (blog_id, title COLLATE NOCASE)",
+        ],
+    )

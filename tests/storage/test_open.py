@@ -197,3 +197,51 @@ def test_template_copy_is_a_complete_archive(archive_path: Path, template_archiv
     with open_archive(archive_path) as archive:
         blog_id = archive.save_blog(make_blog())
         assert archive.load_blog(blog_id).title == "Quiet Notes"
+
+
+def test_a_failing_migration_leaves_no_partial_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlite_utils.migrations import Migrations
+
+    import storage.archive
+    from storage.migrations import m001_core_tables
+
+    broken = Migrations(MIGRATION_SET)
+    broken()(m001_core_tables)
+
+    @broken()
+    def m002_broken(db: Database) -> None:
+        db.execute("CREATE TABLE half_done (id INTEGER PRIMARY KEY)")
+        raise sqlite3.OperationalError("simulated failure in the middle of a migration")
+
+    monkeypatch.setattr(storage.archive, "MIGRATIONS", broken)
+    monkeypatch.setattr(storage.archive, "KNOWN_MIGRATIONS", ["m001_core_tables", "m002_broken"])
+    path = tmp_path / "new.db"
+    with pytest.raises(sqlite3.OperationalError, match="simulated"):
+        open_archive(path)
+    conn = sqlite3.connect(path)
+    tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    conn.close()
+    assert tables == []
+
+
+def test_two_threads_opening_a_new_archive_at_once(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "shared.db"
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            open_archive(path).close()
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert applied_migrations(path) == KNOWN_MIGRATIONS
