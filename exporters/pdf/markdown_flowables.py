@@ -190,8 +190,11 @@ class MarkdownRenderer:
     def _heading(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
         level = int(node.tag[1]) if node.tag[1:].isdigit() else 1
         style = state.styles.headings[min(level, len(state.styles.headings)) - 1]
-        markup = self._inlines_of(node, InlineState("sans", bold=True))
-        return [Paragraph(markup, style)] if markup.strip() else []
+        inline_state = InlineState("sans", bold=True)
+        markup = self._inlines_of(node, inline_state)
+        out: list[Flowable] = [Paragraph(markup, style)] if markup.strip() else []
+        out.extend(self._image(image, state) for image in inline_state.deferred_images)
+        return out
 
     def _list(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
         inner = replace(state, list_depth=state.list_depth + 1)
@@ -243,7 +246,14 @@ class MarkdownRenderer:
                 for cell in row.children:
                     head = cell.type == "th" or section.type == "thead"
                     style = _aligned(state.styles.table_head if head else state.styles.table_cell, cell)
-                    cells.append(Paragraph(self._inlines_of(cell, InlineState("serif", bold=head)), style))
+                    cell_state = InlineState("serif", bold=head)
+                    markup = self._inlines_of(cell, cell_state)
+                    # An image can't sit in a cell's text; name it instead.
+                    markup += "".join(
+                        f" <i>[image: {markup_text(_plain_text(image) or 'no description', italic=True)}]</i>"
+                        for image in cell_state.deferred_images
+                    )
+                    cells.append(Paragraph(markup, style))
                 rows.append(cells)
                 if section.type == "thead":
                     header_rows += 1
@@ -265,6 +275,7 @@ class MarkdownRenderer:
             data,
             colWidths=[f"{100 / columns:.4f}%"] * columns,
             repeatRows=header_rows,
+            splitInRow=1,  # a cell taller than a page splits instead of failing the whole export
             style=TableStyle(commands),
             hAlign="LEFT",
             spaceBefore=state.styles.body.fontSize * 0.4,

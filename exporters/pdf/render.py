@@ -104,9 +104,10 @@ def render_pdf(anthology: Anthology, *, out_path: Path, options: PdfOptions | No
         try:
             passes = doc.multiBuild(story, maxPasses=MAX_PASSES)
         except LayoutError as exc:
+            where = f' (in "{decor.current_post}")' if decor.current_post else ""
             raise LayoutFailed(
-                "A part of this anthology is too large to fit on a page (for example a very long table row), "
-                "so the PDF could not be made. Try a larger page size or a smaller text size."
+                f"A part of this anthology{where} is too large to fit on a page, so the PDF could not be made. "
+                "Try a larger page size or a smaller text size."
             ) from exc
     log.info(
         "rendered %s: %d posts, %d pages, %d passes, %.2f s",

@@ -19,7 +19,7 @@ from exporters.errors import ExportWriteFailed, FontMissing, InvalidExportOption
 from exporters.pdf import fonts, render
 from exporters.pdf.options import PdfOptions
 from exporters.pdf.render import render_pdf
-from storage.records import THREADBOOK_VERSION, Anthology
+from storage.records import THREADBOOK_VERSION, Anthology, Comment, Post
 
 
 def _squash(text: str) -> str:
@@ -387,3 +387,29 @@ def test_twenty_posts_of_thirty_comments_render_in_reasonable_time(tmp_path: Pat
     elapsed = time.perf_counter() - started
     assert len(_outline_tree(reader)) == 20
     assert elapsed < 30, elapsed
+
+
+def test_oversized_content_splits_across_pages_instead_of_failing(tmp_path: Path) -> None:
+    long = "word " * 1200
+    markdown = (
+        f"| a | b |\n|---|---|\n| {long} | cell |\n\n- {long}\n  - {long}\n\n> {long}\n\n"
+        "```\n" + "line\n" * 150 + "```\n\n**" + "x" * 3000 + "**\n"
+    )
+    thread = tuple(
+        Comment(str(i), str(i - 1) if i else None, 0, i, "Author", None, None, "comment", markdown) for i in range(2)
+    )
+    post = Post(url="https://x.example/", title="Giant", author=None, published_at=None, updated_at=None,
+                body_md=markdown, comments=thread)  # fmt: skip
+    reader = PdfReader(render_pdf(Anthology(title="Giant", posts=(post,)), out_path=tmp_path / "g.pdf"))
+    assert len(reader.pages) > 10
+    assert "cell" in _all_text(reader)
+
+
+def test_images_in_headings_and_table_cells_are_not_lost(tmp_path: Path) -> None:
+    markdown = (
+        "# Title ![heading pic](https://p.example/h.png)\n\n| a |\n|---|\n| ![cell pic](https://p.example/c.png) |\n"
+    )
+    post = Post(url="https://x.example/", title="T", author=None, published_at=None, updated_at=None, body_md=markdown)
+    text = _all_text(PdfReader(render_pdf(Anthology(title="I", posts=(post,)), out_path=tmp_path / "i.pdf")))
+    assert "[image not archived: heading pic]" in text
+    assert "[image: cell pic]" in text
