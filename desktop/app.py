@@ -35,8 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationVersion(THREADBOOK_VERSION)
     app.setWindowIcon(icon("threadbook"))
     path: Path = args.archive if args.archive is not None else default_db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    window = MainWindow(path.expanduser())
+    window = MainWindow(path.expanduser())  # a file that can't be opened is reported in the window
     window.show()
     return app.exec()
 

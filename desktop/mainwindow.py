@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
         self.post_view.setSortingEnabled(True)
         post_header.setStretchLastSection(False)
         post_header.setSectionResizeMode(PostListModel.TITLE, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((PostListModel.DATE, 118), (PostListModel.AUTHOR, 100), (PostListModel.COMMENTS, 72)):
+        for column, width in ((PostListModel.DATE, 86), (PostListModel.AUTHOR, 112), (PostListModel.COMMENTS, 74)):
             post_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             post_header.resizeSection(column, width)
         self.post_view.selectionModel().currentRowChanged.connect(self._on_post_changed)
@@ -295,10 +295,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1200, 800)
-            self.main_splitter.setSizes([460, 740])
-            self.left_splitter.setSizes([150, 600])
-            self.reader.splitter.setSizes([430, 300])
-            self.reader.thread.splitter.setSizes([200, 100])
+            self.main_splitter.setSizes([500, 700])
+            self.left_splitter.setSizes([110, 640])
+            self.reader.splitter.setSizes([340, 400])
+            self.reader.thread.splitter.setSizes([290, 80])
         for key, splitter in self._splitters().items():
             state = self.settings.value(f"mainwindow/{key}")
             if isinstance(state, QByteArray) and not state.isEmpty():

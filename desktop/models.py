@@ -41,6 +41,11 @@ def format_datetime(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
+def format_date(value: datetime | None) -> str:
+    """A date as a compact list column shows it: the day only."""
+    return value.strftime("%Y-%m-%d") if value is not None else ""
+
+
 def _sort_key_datetime(value: datetime | None) -> float:
     return value.timestamp() if value is not None else float("-inf")
 
@@ -222,10 +227,12 @@ class PostListModel(QAbstractTableModel):
             if column == self.TITLE:
                 return post.title or post.url
             if column == self.DATE:
-                return format_datetime(post.published_at)
+                return format_date(post.published_at)
             if column == self.AUTHOR:
                 return post.author or ""
             return f"{post.comment_count:,}"
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.DATE:
+            return format_datetime(post.published_at)
         if role == SORT_ROLE:
             return self._sort_value(post, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE:

@@ -7,7 +7,16 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QImage, QPainter, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QFont,
+    QImage,
+    QPainter,
+    QResizeEvent,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -131,6 +140,38 @@ class ArchiveTextBrowser(QTextBrowser):
         """Render `markdown` (raw HTML in it stays text) with `assets` as the only images it may show."""
         images = {_url_key(asset.source_url): asset.data for asset in assets if asset.data}
         self._new_document(images).setMarkdown(markdown, MARKDOWN_FEATURES)
+        self.fit_images()
+
+    def fit_images(self) -> None:
+        """Scale archived images wider than the view down to its width (never up), keeping their shape."""
+        document = self._document
+        if document is None:
+            return
+        available = max(self.viewport().width() - 2 * DOCUMENT_MARGIN - 8, 64)
+        block = document.begin()
+        while block.isValid():
+            iterator = block.begin()
+            while not iterator.atEnd():
+                fragment = iterator.fragment()
+                char_format = fragment.charFormat()
+                if fragment.isValid() and char_format.isImageFormat():
+                    image_format = char_format.toImageFormat()
+                    image = document.archived_image(QUrl(image_format.name()))
+                    if image is not None and image.width() > 0:
+                        width = min(image.width(), available)
+                        if abs(image_format.width() - width) > 0.5:
+                            image_format.setWidth(width)
+                            image_format.setHeight(image.height() * width / image.width())
+                            cursor = QTextCursor(document)
+                            cursor.setPosition(fragment.position())
+                            cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                            cursor.setCharFormat(image_format)
+                iterator += 1
+            block = block.next()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_images()
 
     def loadResource(self, type: int, name: QUrl) -> Any:  # noqa: A002 (Qt's signature)
         document = self.document()
@@ -207,7 +248,8 @@ class CommentThreadView(QWidget):
         layout.addWidget(self.splitter, 1)
         self.set_comments(())
 
-    def set_comments(self, comments: tuple[Comment, ...]) -> None:
+    def set_comments(self, comments: tuple[Comment, ...], *, expected: int | None = None) -> None:
+        """Show a thread in display order; `expected` is the count the site states, when it says more."""
         self.model.set_comments(comments)
         self.tree.expandAll()
         count = self.model.comment_count()
@@ -215,6 +257,8 @@ class CommentThreadView(QWidget):
         text = f"{count:,} comment{'s' if count != 1 else ''}"
         if pingbacks:
             text += f" ({pingbacks:,} pingback{'s' if pingbacks != 1 else ''})"
+        if expected is not None and expected > count:
+            text += f" — the site says {expected:,}"
         self.heading.setText(text)
         self.expand_button.setEnabled(count > 0)
         self.collapse_button.setEnabled(count > 0)
@@ -330,7 +374,7 @@ class PostReader(QWidget):
             body = "*This post is password-protected; its text was not archived.*\n\n" + body
         self.body.show_markdown(body, post.images)
         self.body.verticalScrollBar().setValue(0)
-        self.thread.set_comments(post.comments)
+        self.thread.set_comments(post.comments, expected=post.comment_count_expected)
 
     @staticmethod
     def _byline(post: Post) -> str:
