@@ -88,9 +88,10 @@ class _Response:
 class _Transient(Exception):
     """A failure worth retrying; carries the user message for when the retries run out."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, max_retries: int | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.max_retries = max_retries  # a tighter cap than the settings' for this kind of failure
 
 
 class Fetcher:
@@ -252,7 +253,10 @@ class Fetcher:
             try:
                 response = self._attempt(url, headers, max_bytes=max_bytes, truncate=truncate)
             except _Transient as exc:
-                if attempt >= self.settings.retries:
+                limit = self.settings.retries
+                if exc.max_retries is not None:
+                    limit = min(limit, exc.max_retries)
+                if attempt >= limit:
                     raise FetchError(exc.message, url=url) from exc
                 self._defer(url, self._backoff(attempt))
                 attempt += 1
@@ -288,8 +292,11 @@ class Fetcher:
             ) from exc
         except requests.exceptions.ReadTimeout as exc:
             self._count_request()
+            # A stalled server rarely recovers within seconds: one more try, not `retries` more read timeouts.
             raise _Transient(
-                f"Couldn't fetch {url}: the server stopped answering (nothing for {read_timeout:g} s). Try again later."
+                f"Couldn't fetch {url}: the server stopped answering (nothing for {read_timeout:g} s). "
+                "Try again later.",
+                max_retries=1,
             ) from exc
         except requests.exceptions.ConnectionError as exc:
             self._count_request()

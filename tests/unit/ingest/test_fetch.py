@@ -99,6 +99,14 @@ def test_stalled_server_gives_a_clear_error_quickly() -> None:
     assert str(info.value).startswith(f"Couldn't fetch {server.url('/slow')}:")
 
 
+def test_stalled_server_is_retried_only_once() -> None:
+    routes = {"/slow": Route(body=PAGE, stall=1.0), "/robots.txt": Route(status=404)}
+    with RouteServer(routes) as server, Fetcher(quick(timeout=(1.0, 0.2), retries=3)) as fetcher:
+        with pytest.raises(FetchError, match="stopped answering"):
+            fetcher.fetch(server.url("/slow"))
+    assert server.paths().count("/slow") == 2
+
+
 def test_503_then_200_succeeds_after_one_retry() -> None:
     routes = {"/p": [Route(status=503), Route(body=PAGE)]}
     fake = FakeTime()
