@@ -122,7 +122,8 @@ def _serialise(element: lxml.html.HtmlElement) -> str:
                 node.set(_RAW_ATTR[name], value)
                 marked.append((node, _RAW_ATTR[name]))
     try:
-        return lxml.html.tostring(element, encoding="unicode", with_tail=False)
+        text: str = lxml.html.tostring(element, encoding="unicode", with_tail=False)
+        return text
     finally:
         for node, name in marked:
             del node.attrib[name]
@@ -414,6 +415,8 @@ def _tidy(text: str) -> str:
             in_code.append(False)
             continue
         line = line.rstrip()
+        if line == "\\":  # a line holding only a hard break (<br><br>) is a blank line
+            line = ""
         if not line:
             _drop_dangling_break(out, in_code)
             if out and not out[-1]:
@@ -428,3 +431,6 @@ def _drop_dangling_break(out: list[str], in_code: list[bool]) -> None:
     # A hard break ("\" at the end of a line) before a blank line or the end would print a literal backslash.
     if out and not in_code[-1] and out[-1].endswith("\\") and not out[-1].endswith("\\\\"):
         out[-1] = out[-1][:-1].rstrip()
+        if not out[-1] and (len(out) == 1 or not out[-2]):  # a line that held only the break
+            out.pop()
+            in_code.pop()
