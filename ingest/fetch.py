@@ -16,10 +16,10 @@ from urllib.parse import urljoin
 
 import requests
 import urllib3.exceptions
-from protego import Protego
 
 from ingest.encoding import decode_html
 from ingest.errors import BadUrl, FetchError, RobotsDisallowed, TooLarge
+from ingest.robots import ROBOTS_MAX_BYTES, RobotsRules, rules_from_response
 from ingest.urls import display_host, host_key, is_http_url, origin
 from storage.records import THREADBOOK_VERSION, Capture, PreviousCapture
 
@@ -27,7 +27,6 @@ __all__ = ["FetchSettings", "Fetcher", "decode_html", "default_user_agent"]
 
 log = logging.getLogger(__name__)
 
-ROBOTS_TOKEN = "Threadbook"  # the product token robots.txt groups can name
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 KEPT_HEADERS = (
@@ -42,7 +41,6 @@ KEPT_HEADERS = (
     "link",
     "retry-after",
 )
-ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 §2.5: parse at least the first 500 KiB; we read no more
 DEFAULT_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 _CHUNK = 64 * 1024
 
@@ -66,15 +64,6 @@ class FetchSettings:
     respect_robots: bool = True
     max_redirects: int = 10
     max_crawl_delay: float = 30.0  # a robots.txt Crawl-delay is honoured up to this
-
-
-@dataclass(frozen=True, slots=True)
-class _Robots:
-    """What one origin's robots.txt says. `blocked` is set when it could not be read (RFC 9309 §2.3.1.4)."""
-
-    parser: Protego | None  # None: no rules, everything allowed
-    sitemaps: tuple[str, ...] = ()
-    blocked: str | None = None  # the reason, for the user message
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +110,7 @@ class Fetcher:
         self._lock = threading.Lock()
         self._next_allowed: dict[str, float] = {}
         self._host_delay: dict[str, float] = {}
-        self._robots: dict[str, _Robots] = {}
+        self._robots: dict[str, RobotsRules] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self.requests_made = 0
         self.not_modified = 0
@@ -173,10 +162,7 @@ class Fetcher:
         """Whether robots.txt lets us fetch `url` (always True when robots are not respected)."""
         if not self.settings.respect_robots:
             return True
-        robots = self._robots_for(url)
-        if robots.blocked is not None:
-            return False
-        return robots.parser is None or bool(robots.parser.can_fetch(url, ROBOTS_TOKEN))
+        return self._robots_for(url).allows(url)
 
     def robots_sitemaps(self, url: str) -> tuple[str, ...]:
         """The `Sitemap:` URLs listed in the robots.txt of `url`'s origin."""
@@ -386,7 +372,7 @@ class Fetcher:
             message = f"Didn't fetch {url}: it is not allowed by the site's robots.txt; Threadbook respects it."
         return RobotsDisallowed(message, url=url)
 
-    def _robots_for(self, url: str) -> _Robots:
+    def _robots_for(self, url: str) -> RobotsRules:
         key = origin(url)
         with self._lock:
             cached = self._robots.get(key)
@@ -403,7 +389,7 @@ class Fetcher:
                 self._robots[key] = robots
             return robots
 
-    def _load_robots(self, site: str) -> _Robots:
+    def _load_robots(self, site: str) -> RobotsRules:
         robots_url = f"{site}/robots.txt"
         response = self._retrieve(
             robots_url,
@@ -412,20 +398,14 @@ class Fetcher:
             max_bytes=ROBOTS_MAX_BYTES,
             truncate=True,
         )
-        if response.status in RETRY_STATUSES or response.status >= 500:
+        rules = rules_from_response(response.status, response.body, robots_url)
+        if rules.blocked:
             log.info("robots.txt of %s answered %d: not crawling it for now", site, response.status)
-            return _Robots(parser=None, blocked=f"the server answered {response.status}")
-        if not 200 <= response.status < 300:
-            return _Robots(parser=None)  # 4xx: there are no rules (RFC 9309 §2.3.1.3)
-        parser = Protego.parse(response.body.decode("utf-8", errors="replace"))
-        delay = parser.crawl_delay(ROBOTS_TOKEN)
-        if delay:
-            wanted = min(float(delay), self.settings.max_crawl_delay)
+        if rules.crawl_delay:
             with self._lock:
-                key = host_key(site)
-                self._host_delay[key] = max(self.settings.delay, wanted)
-        sitemaps = tuple(urljoin(robots_url, s.strip()) for s in parser.sitemaps if is_http_url(urljoin(robots_url, s)))
-        return _Robots(parser=parser, sitemaps=sitemaps)
+                wanted = min(rules.crawl_delay, self.settings.max_crawl_delay)
+                self._host_delay[host_key(site)] = max(self.settings.delay, wanted)
+        return rules
 
 
 def _decoded(chunks: Iterator[bytes], encoding: str, limit: int) -> Iterator[bytes]:

@@ -377,3 +377,13 @@ def test_threads_sharing_a_fetcher_still_space_one_host() -> None:
 )
 def test_decode_html(body: bytes, content_type: str | None, expected: str) -> None:
     assert expected in decode_html(body, content_type)
+
+
+@pytest.mark.parametrize(
+    ("status", "allowed"), [(200, False), (401, True), (403, True), (404, True), (429, False), (500, False)]
+)
+def test_robots_policy_by_status(status: int, allowed: bool) -> None:
+    from ingest.robots import rules_from_response
+
+    rules = rules_from_response(status, b"User-agent: *\nDisallow: /\n", "https://x.example/robots.txt")
+    assert rules.allows("https://x.example/post/") is allowed
