@@ -6,7 +6,7 @@ import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
@@ -36,7 +36,7 @@ from desktop.reader import PostReader
 from desktop.tasks import USER_ERRORS, ArchiveSettings, Progress
 from desktop.workers import Job, JobProgressWidget, JobRunner, Lane
 from storage.archive import Archive, open_archive
-from storage.records import BlogSummary, CrawlReport
+from storage.records import BlogSummary, CrawlReport, SearchHit
 
 log = logging.getLogger(__name__)
 
@@ -245,9 +245,9 @@ class MainWindow(QMainWindow):
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
         self.expand_action = QAction("&Expand all comments", self)
-        self.expand_action.triggered.connect(self.reader.thread.expand_all)
+        self.expand_action.triggered.connect(self.reader.thread_view.expand_all)
         self.collapse_action = QAction("&Collapse all comments", self)
-        self.collapse_action.triggered.connect(self.reader.thread.collapse_all)
+        self.collapse_action.triggered.connect(self.reader.thread_view.collapse_all)
         self.about_action = QAction("&About Threadbook", self)
         self.about_action.triggered.connect(self._show_about)
 
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.search_edit)
         self.find_action = QAction("&Find…", self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(lambda: (self.search_edit.setFocus(), self.search_edit.selectAll()))
+        self.find_action.triggered.connect(self._focus_search)
         self.addAction(self.find_action)
         self.addToolBar(toolbar)
 
@@ -298,7 +298,7 @@ class MainWindow(QMainWindow):
             self.main_splitter.setSizes([500, 700])
             self.left_splitter.setSizes([110, 640])
             self.reader.splitter.setSizes([340, 400])
-            self.reader.thread.splitter.setSizes([290, 80])
+            self.reader.thread_view.splitter.setSizes([290, 80])
         for key, splitter in self._splitters().items():
             state = self.settings.value(f"mainwindow/{key}")
             if isinstance(state, QByteArray) and not state.isEmpty():
@@ -317,7 +317,7 @@ class MainWindow(QMainWindow):
             "main_splitter": self.main_splitter,
             "left_splitter": self.left_splitter,
             "reader_splitter": self.reader.splitter,
-            "thread_splitter": self.reader.thread.splitter,
+            "thread_splitter": self.reader.thread_view.splitter,
         }
 
     # -- the archive
@@ -345,7 +345,7 @@ class MainWindow(QMainWindow):
         return self.runner.start(job, lane=Lane.WRITE)
 
     def _on_archive_prepared(self, result: object) -> None:
-        path, blogs = result  # type: ignore[misc]
+        path, blogs = cast(tuple[Path, list[BlogSummary]], result)
         if path != self.archive_path:
             return  # the user opened another archive meanwhile
         try:
@@ -453,6 +453,10 @@ class MainWindow(QMainWindow):
             return
         self.reader.show_post(post)
 
+    def _focus_search(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
     # -- search: archive-wide, so it runs on a worker with its own connection
     def start_search(self, query: str) -> Job | None:
         """Search the archive for `query` in the background; the results replace the post list."""
@@ -474,7 +478,7 @@ class MainWindow(QMainWindow):
     def _on_search_finished(self, generation: int, result: object) -> None:
         if generation != self._search_generation or self.list_stack.currentIndex() != 1:
             return  # a newer search was started, or the search was cleared meanwhile
-        query, hits = result  # type: ignore[misc]
+        query, hits = cast(tuple[str, list[SearchHit]], result)
         self.search_model.set_hits(query, hits)
         count = len(hits)
         self.search_label.setText(
@@ -496,7 +500,7 @@ class MainWindow(QMainWindow):
             return
         self.show_post(hit.post_id)
         if hit.comment_source_id is not None:
-            self.reader.thread.select_comment(hit.comment_source_id)
+            self.reader.thread_view.select_comment(hit.comment_source_id)
 
     # -- capture jobs
     def show_add_blog_dialog(self, url: str = "") -> AddBlogDialog:

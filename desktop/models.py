@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex,
 from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+from storage.queries import PostOrder
 from storage.records import SNIPPET_END, SNIPPET_START, BlogSummary, Comment, PostSummary, SearchHit
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -30,7 +31,7 @@ class PostSource(Protocol):
         series: str | None = None,
         offset: int = 0,
         limit: int | None = None,
-        order: str = "published",
+        order: PostOrder = "published",
     ) -> list[PostSummary]: ...
 
     def count_posts(self, *, blog_id: int | None = None) -> int: ...
@@ -125,7 +126,7 @@ class PostListModel(QAbstractTableModel):
     COLUMNS = ("Title", "Date", "Author", "Comments")
     TITLE, DATE, AUTHOR, COMMENTS = range(4)
     FULL_SORT_LIMIT = 2_000
-    STORAGE_ORDERS = {
+    STORAGE_ORDERS: dict[tuple[int, Qt.SortOrder], PostOrder] = {
         (DATE, Qt.SortOrder.DescendingOrder): "published",
         (DATE, Qt.SortOrder.AscendingOrder): "oldest",
         (TITLE, Qt.SortOrder.AscendingOrder): "title",
@@ -138,7 +139,7 @@ class PostListModel(QAbstractTableModel):
         self._rows: list[PostSummary] = []
         self._total = 0
         self._page_size = page_size
-        self._order = "published"  # the storage order pages are fetched in
+        self._order: PostOrder = "published"  # the storage order pages are fetched in
         self._memory_sort: tuple[int, Qt.SortOrder] | None = None  # applied on top, when storage can't sort
 
     # -- what is shown
@@ -165,7 +166,7 @@ class PostListModel(QAbstractTableModel):
     def blog_id(self) -> int | None:
         return self._blog_id
 
-    def order(self) -> str:
+    def order(self) -> PostOrder:
         return self._order
 
     def total(self) -> int:

@@ -95,10 +95,10 @@ class ArchiveDocument(QTextDocument):
             self._decoded[key] = image
         return self._decoded[key]
 
-    def loadResource(self, type: int, name: QUrl) -> Any:  # noqa: A002 (Qt's signature)
+    def loadResource(self, type: int, name: QUrl | str) -> Any:  # noqa: A002 (Qt's signature)
         if type != QTextDocument.ResourceType.ImageResource.value:
             return None
-        image = self.archived_image(name)
+        image = self.archived_image(QUrl(name))
         if image is None:
             if self._placeholder is None:
                 self._placeholder = _placeholder_image()
@@ -173,11 +173,11 @@ class ArchiveTextBrowser(QTextBrowser):
         super().resizeEvent(event)
         self.fit_images()
 
-    def loadResource(self, type: int, name: QUrl) -> Any:  # noqa: A002 (Qt's signature)
+    def loadResource(self, type: int, name: QUrl | str) -> Any:  # noqa: A002 (Qt's signature)
         document = self.document()
         if type != QTextDocument.ResourceType.ImageResource.value or not isinstance(document, ArchiveDocument):
             return None
-        return document.archived_image(name)
+        return document.archived_image(QUrl(name))
 
     def _on_anchor_clicked(self, url: QUrl) -> None:
         if is_external_link(url):
@@ -324,7 +324,7 @@ class PostReader(QWidget):
 
         self.body = ArchiveTextBrowser()
         self.body.setMinimumHeight(120)
-        self.thread = CommentThreadView()
+        self.thread_view = CommentThreadView()
 
         header = QWidget()
         header_layout = QVBoxLayout(header)
@@ -343,7 +343,7 @@ class PostReader(QWidget):
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(post_box)
-        self.splitter.addWidget(self.thread)
+        self.splitter.addWidget(self.thread_view)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
@@ -364,7 +364,7 @@ class PostReader(QWidget):
             self.byline.setText("Choose a post from the list, or add a blog with “Add blog…”.")
             self.source.setText("")
             self.body.show_markdown("")
-            self.thread.set_comments(())
+            self.thread_view.set_comments(())
             return
         self.title.setText(post.title or "(untitled)")
         self.byline.setText(self._byline(post))
@@ -374,7 +374,7 @@ class PostReader(QWidget):
             body = "*This post is password-protected; its text was not archived.*\n\n" + body
         self.body.show_markdown(body, post.images)
         self.body.verticalScrollBar().setValue(0)
-        self.thread.set_comments(post.comments, expected=post.comment_count_expected)
+        self.thread_view.set_comments(post.comments, expected=post.comment_count_expected)
 
     @staticmethod
     def _byline(post: Post) -> str:

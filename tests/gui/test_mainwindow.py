@@ -64,7 +64,7 @@ def test_selecting_a_post_shows_it_with_its_thread(window: MainWindow) -> None:
     assert "Lanterns along the river, lit at dusk." in text
     assert "Привет из Москвы — 你好，世界。" in text
 
-    model = reader.thread.model
+    model = reader.thread_view.model
     assert tree_paths(model) == [
         (0, "Аня", None),
         (1, "Bo", "Аня"),
@@ -75,14 +75,14 @@ def test_selecting_a_post_shows_it_with_its_thread(window: MainWindow) -> None:
         (0, "↩ Pingback: Another Blog", None),
     ]
     assert model.rowCount() == 3
-    assert reader.thread.heading.text() == "7 comments (1 pingback)"
+    assert reader.thread_view.heading.text() == "7 comments (1 pingback)"
     pingback = model.index(2, 0)
     assert model.data(pingback, Qt.ItemDataRole.FontRole).italic()
 
 
 def test_expand_and_collapse_all(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
     select_post(window, THREADED_TITLE)
-    thread = window.reader.thread
+    thread = window.reader.thread_view
     deepest = thread.model.index_of("c3")  # the parent of the fourth level
     first = thread.model.index(0, 0)
     assert thread.tree.isExpanded(first) and thread.tree.isExpanded(deepest)
@@ -131,7 +131,7 @@ def test_a_markdown_image_of_a_local_file_is_never_read(window: MainWindow, tmp_
 
 def test_hostile_comment_text_is_shown_literally(window: MainWindow) -> None:
     select_post(window, THREADED_TITLE)
-    thread = window.reader.thread
+    thread = window.reader.thread_view
     index = thread.model.index_of("c6")
     assert thread.model.index(index.row(), CommentTreeModel.TEXT, index.parent()).data() == " ".join(
         HOSTILE_TEXT.split()

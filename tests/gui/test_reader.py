@@ -60,9 +60,9 @@ def test_reader_shows_a_post_and_clears(qtbot) -> None:  # type: ignore[no-untyp
     post = threaded_post()
     reader.show_post(post)
     assert reader.title.text() == post.title
-    assert reader.thread.model.comment_count() == 7
+    assert reader.thread_view.model.comment_count() == 7
     reader.show_post(None)
     assert reader.title.text() == "No post selected"
-    assert reader.thread.model.rowCount() == 0
-    assert not reader.thread.expand_button.isEnabled()
+    assert reader.thread_view.model.rowCount() == 0
+    assert not reader.thread_view.expand_button.isEnabled()
     reader.close()

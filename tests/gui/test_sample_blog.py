@@ -50,7 +50,7 @@ def test_add_blog_archives_the_sample_blog(empty_window: MainWindow, qtbot, samp
     busiest = max(range(window.post_model.rowCount()), key=lambda row: window.post_model.post_at(row).comment_count)
     window.post_view.setCurrentIndex(window.post_model.index(busiest, 0))
     assert window.reader.post is not None
-    assert window.reader.thread.model.comment_count() == window.post_model.post_at(busiest).comment_count
+    assert window.reader.thread_view.model.comment_count() == window.post_model.post_at(busiest).comment_count
     assert window.reader.body.toPlainText().strip()
 
 

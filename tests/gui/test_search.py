@@ -30,7 +30,7 @@ def test_a_comment_hit_selects_the_comment(window: MainWindow, qtbot) -> None:  
     assert search(window, qtbot, "Four deep") == 1
     assert window.search_model.index(0, SearchResultsModel.WHERE).data() == "comment by Dee"
     window.search_view.setCurrentIndex(window.search_model.index(0, 0))
-    thread = window.reader.thread
+    thread = window.reader.thread_view
     current = thread.model.comment_at(thread.tree.currentIndex())
     assert current is not None and current.source_id == "c4"
     assert thread.detail.toPlainText() == "Four deep.\nWith a second line."
