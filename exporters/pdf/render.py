@@ -125,7 +125,7 @@ def _story(anthology: Anthology, *, options: PdfOptions, geometry: Geometry, sty
     story.extend(_cover(anthology, geometry=geometry, styles=styles))
     story.extend([NextPageTemplate("front"), PageBreak()])
     story.append(Paragraph("Contents", styles.front_heading))
-    story.append(_contents(anthology, styles))
+    story.append(_contents(styles))
     max_image_height = geometry.frame_height * 0.8
     if anthology.introduction_md.strip():
         story.append(PageBreak())
@@ -168,16 +168,16 @@ def _cover(anthology: Anthology, *, geometry: Geometry, styles: Stylesheet) -> l
     return out
 
 
-def _contents(anthology: Anthology, styles: Stylesheet) -> TableOfContents:
-    """The printed table of contents, seeded so the first pass already lays out its final length.
+def _contents(styles: Stylesheet) -> TableOfContents:
+    """The printed table of contents, filled by `AnthologyDocTemplate.afterFlowable`.
 
-    multiBuild's first pass would otherwise print a one-line placeholder, the real contents on the second
-    pass would push every post back by a page or more, and a third pass would be needed to fix the numbers.
+    Its entries carry page numbers relative to the first post page, so the contents growing from
+    multiBuild's one-line placeholder (first pass) to their real length (second pass) moves no number,
+    and two passes always suffice.
     """
     toc = TableOfContents(levelStyles=list(styles.toc_levels), dotsMinLevel=0)
     # The table's own default cell font is Helvetica, which would be referenced (unembedded) though unused.
     toc.tableStyle = TableStyle([*defaultTableStyle.getCommands(), ("FONT", (0, 0), (-1, -1), family("serif").regular)])
-    toc._entries = [(0, _toc_markup(post), 0, _post_key(index)) for index, post in enumerate(anthology.posts)]
     return toc
 
 

@@ -241,11 +241,11 @@ def make_anthology() -> Anthology:
     )
 
 
-def many_posts_anthology(posts: int, comments_per_post: int) -> Anthology:
-    """A larger anthology for timing: `posts` posts of several paragraphs, each with a thread."""
+def many_posts_anthology(posts: int, comments_per_post: int, *, paragraphs: int = 6) -> Anthology:
+    """A larger anthology for timing: `posts` posts of `paragraphs` paragraphs, each with a thread."""
     body = "\n\n".join(
         f"Paragraph {n}. " + "The archive keeps every word of the discussion, and the book shows it. " * 8
-        for n in range(6)
+        for n in range(paragraphs)
     )
     out = []
     for index in range(posts):
