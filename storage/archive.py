@@ -284,6 +284,16 @@ class Archive:
         with _translated(self.path):
             return queries.load_series_posts(self._db, name, with_asset_data=with_asset_data)
 
+    def series_name(self, name: str) -> str:
+        """The archive's spelling of a series the user named (exact, else ignoring case); raises `NotFound`."""
+        with _translated(self.path):
+            return queries.series_name(self._db, name)
+
+    def asset_for_url(self, url: str) -> Asset | None:
+        """The archived image (with data) last seen at `url`, or None: the crawler's "already have it"."""
+        with _translated(self.path):
+            return queries.asset_for_url(self._db, url)
+
     def get_asset(self, sha256: str) -> Asset | None:
         with _translated(self.path):
             return queries.get_asset(self._db, sha256)

@@ -316,3 +316,9 @@ def m005_post_title_indexes(db: Database) -> None:
             "CREATE INDEX idx_posts_blog_id_title ON posts (blog_id, title COLLATE NOCASE)",
         ],
     )
+
+
+@_migration
+def m006_post_assets_source_url_index(db: Database) -> None:
+    # asset_for_url(): the crawler asks, per image URL, whether the archive already has it.
+    db.execute("CREATE INDEX idx_post_assets_source_url ON post_assets (source_url)")

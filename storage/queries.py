@@ -322,8 +322,29 @@ def list_series(db: Database) -> list[SeriesSummary]:
     return [SeriesSummary(name=r["name"], blog_id=r["blog_id"], post_count=r["post_count"]) for r in rows]
 
 
+def series_name(db: Database, name: str) -> str:
+    """The archive's spelling of the series the user named: exact match first, else ignoring case.
+
+    Raises `NotFound` listing the known series."""
+    wanted = name.strip()
+    known = list(dict.fromkeys(summary.name for summary in list_series(db)))  # a short list: one per series
+    if wanted in known:
+        return wanted
+    folded = [candidate for candidate in known if candidate.casefold() == wanted.casefold()]
+    if folded:
+        return folded[0]
+    listing = ", ".join(repr(n) for n in known) if known else "none yet"
+    raise NotFound(
+        f"No series called {name!r} in the archive. Known series: {listing}. "
+        "Check the spelling, or archive the blog that has it."
+    )
+
+
 def load_series_posts(db: Database, name: str, *, with_asset_data: bool = False) -> list[Post]:
-    """The posts of the series called `name` (in every blog that has one), by part number, then date."""
+    """The posts of the series called `name` (in every blog that has one), by part number, then date.
+
+    `name` is matched as `series_name()` does; raises `NotFound` listing the known series."""
+    name = series_name(db, name)
     ids = [
         r[0]
         for r in db.execute(
@@ -337,13 +358,6 @@ def load_series_posts(db: Database, name: str, *, with_asset_data: bool = False)
             [name],
         ).fetchall()
     ]
-    if not ids:
-        known = [s.name for s in list_series(db)]
-        listing = ", ".join(repr(n) for n in dict.fromkeys(known)) if known else "none yet"
-        raise NotFound(
-            f"No series called {name!r} in the archive. Known series: {listing}. "
-            "Check the spelling, or archive the blog that has it."
-        )
     return [load_post(db, post_id, with_asset_data=with_asset_data) for post_id in ids]
 
 
@@ -354,3 +368,18 @@ def get_asset(db: Database, sha256: str) -> Asset | None:
     if row is None:
         return None
     return Asset(source_url=row[4], sha256=row[0], media_type=row[1], size=row[2], data=row[3])
+
+
+def asset_for_url(db: Database, url: str) -> Asset | None:
+    """The archived image (with its data) last linked from `url`, so the crawler need not fetch it again."""
+    row = db.execute(
+        """
+        SELECT a.sha256, a.media_type, a.size, a.data, pa.alt FROM post_assets AS pa
+        JOIN assets AS a ON a.id = pa.asset_id
+        WHERE pa.source_url = ? ORDER BY pa.id DESC LIMIT 1
+        """,
+        [url],
+    ).fetchone()
+    if row is None:
+        return None
+    return Asset(source_url=url, sha256=row[0], media_type=row[1], size=row[2], data=row[3], alt=row[4])

@@ -156,3 +156,22 @@ def test_previous_capture_found_by_final_url(archive: Archive) -> None:
     for url in ("http://quiet.example/walk-1", "https://quiet.example/walk-1/"):
         previous = archive.previous_capture(url)
         assert previous is not None and previous.body == b"<html>moved</html>"
+
+
+def test_series_name_matches_exactly_then_ignoring_case(archive: Archive, blog_ids: tuple[int, int]) -> None:
+    assert archive.series_name("Long walks") == "Long walks"
+    assert archive.series_name("  LONG WALKS ") == "Long walks"
+    assert archive.series_name("städtereisen") == "Städtereisen"
+    assert len(archive.load_series_posts("long walks")) == 3
+    with pytest.raises(NotFound, match="Known series: 'Long walks', 'Städtereisen'"):
+        archive.series_name("Short walks")
+
+
+def test_asset_for_url_returns_the_archived_image(archive: Archive) -> None:
+    blog_id = archive.save_blog(make_blog())
+    post = make_post()
+    archive.save_post(blog_id, post)
+    image = post.images[0]
+    found = archive.asset_for_url(image.source_url)
+    assert found == image  # same URL, sha, type, size, data and alt
+    assert archive.asset_for_url("https://quiet.example/never-seen.png") is None
