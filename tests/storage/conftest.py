@@ -4,26 +4,12 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sample_records import FakeClock
 
 from storage.archive import Archive, open_archive
-
-
-class FakeClock:
-    """The archive's clock, moved by hand so "first seen" and "removed at" are predictable."""
-
-    def __init__(self) -> None:
-        self.current = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> datetime:
-        self.current += timedelta(**delta)
-        return self.current
 
 
 @pytest.fixture(scope="session")

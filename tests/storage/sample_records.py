@@ -109,3 +109,17 @@ def make_post(slug: str = "walk-1", **changes: object) -> Post:
         captures=(make_capture(url),),
     )
     return replace(post, **changes)  # type: ignore[arg-type]
+
+
+class FakeClock:
+    """The archive's clock, moved by hand so "first seen" and "removed at" are predictable."""
+
+    def __init__(self) -> None:
+        self.current = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> datetime:
+        self.current += timedelta(**delta)
+        return self.current

@@ -9,8 +9,16 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import FakeClock
-from sample_records import GIF_BYTES, PNG_BYTES, make_blog, make_capture, make_comment, make_post, make_thread
+from sample_records import (
+    GIF_BYTES,
+    PNG_BYTES,
+    FakeClock,
+    make_blog,
+    make_capture,
+    make_comment,
+    make_post,
+    make_thread,
+)
 
 from storage.archive import Archive
 from storage.errors import NotFound
