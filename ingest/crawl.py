@@ -77,9 +77,7 @@ def crawl_post(
         if key in seen_urls or (number is not None and number in seen_numbers):
             continue
         if len(pages) >= MAX_COMMENT_PAGES:
-            problems.append(
-                f"{url}: stopped after {MAX_COMMENT_PAGES} comment pages; the rest were not fetched."
-            )
+            problems.append(f"{url}: stopped after {MAX_COMMENT_PAGES} comment pages; the rest were not fetched.")
             thread_complete = False
             break
         seen_urls.add(key)
@@ -121,9 +119,7 @@ def crawl_post(
         captured_at=first_capture.fetched_at,
     )
     unchanged = all(c.status == 304 for c in captures)
-    return CrawledPost(
-        post=post, unchanged=unchanged, thread_complete=thread_complete, problems=tuple(problems)
-    )
+    return CrawledPost(post=post, unchanged=unchanged, thread_complete=thread_complete, problems=tuple(problems))
 
 
 def _extract(capture: Capture) -> PostPage:
