@@ -36,7 +36,7 @@ from desktop.reader import PostReader
 from desktop.tasks import USER_ERRORS, ArchiveSettings, Progress
 from desktop.workers import Job, JobProgressWidget, JobRunner, Lane
 from storage.archive import Archive, open_archive
-from storage.records import BlogSummary, CrawlReport, SearchHit
+from storage.records import BlogSummary, CrawlReport, PostSummary, SearchHit
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,12 @@ def search_archive(path: Path, query: str, *, limit: int = 200, progress: Any = 
     """Full-text search on a worker (archive-wide: never on the GUI thread); returns (query, hits)."""
     with open_archive(path) as archive:
         return query, archive.search(query, limit=limit)
+
+
+def load_post_summaries(path: Path, blog_id: int | None, *, progress: Any = None, cancelled: Any = None) -> object:
+    """Every post summary of a blog (or all): for sorting a long list in memory, on a worker."""
+    with open_archive(path) as archive:
+        return blog_id, archive.list_posts(blog_id=blog_id)
 
 
 def summarize_report(report: CrawlReport) -> str:
@@ -95,6 +101,7 @@ class MainWindow(QMainWindow):
     blogs_refreshed = Signal()
     job_ended = Signal(str)  # the one-line summary or error message of a finished job
     search_finished = Signal(int)  # how many hits the current search found
+    post_list_sorted = Signal()  # a long post list was read in full on a worker for an in-memory sort
 
     def __init__(
         self,
@@ -158,6 +165,7 @@ class MainWindow(QMainWindow):
             post_header.resizeSection(column, width)
         self.post_view.selectionModel().currentRowChanged.connect(self._on_post_changed)
         self.post_model.reloaded.connect(self._reselect_current_post)
+        self.post_model.full_list_wanted.connect(self._load_full_post_list)
 
         self.posts_label = QLabel("Posts")
         self.posts_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -415,6 +423,21 @@ class MainWindow(QMainWindow):
         finally:
             self._restoring_selection = False
         self.post_view.scrollTo(self.post_model.index(row, 0))
+
+    def _load_full_post_list(self, blog_id: object) -> Job | None:
+        if self.archive_path is None:
+            return None
+        self.statusBar().showMessage("Sorting every post… (reading the whole list)")
+        job = Job(functools.partial(load_post_summaries, self.archive_path, blog_id), title="load post list")
+        job.signals.finished.connect(self._on_full_post_list)
+        job.signals.failed.connect(self._on_job_failed)
+        return self.runner.start(job, lane=Lane.BACKGROUND)
+
+    def _on_full_post_list(self, result: object) -> None:
+        blog_id, rows = cast(tuple[int | None, list[PostSummary]], result)
+        if self.post_model.set_all_rows(blog_id, rows):
+            self.statusBar().showMessage(f"Sorted {len(rows):,} posts", 5000)
+        self.post_list_sorted.emit()
 
     def _current_blog_id(self) -> int | None:
         blog = self.blog_model.blog_at(self.blog_view.currentIndex().row())

@@ -122,6 +122,7 @@ class PostListModel(QAbstractTableModel):
     """
 
     reloaded = Signal()  # the list was re-read from the archive (filter, order or refresh) and its first page is in
+    full_list_wanted = Signal(object)  # blog id (or None): an in-memory sort needs every row, read them off-thread
 
     COLUMNS = ("Title", "Date", "Author", "Comments")
     TITLE, DATE, AUTHOR, COMMENTS = range(4)
@@ -259,6 +260,22 @@ class PostListModel(QAbstractTableModel):
         if self._total <= self.FULL_SORT_LIMIT:
             self.fetch_all()
         self._apply_memory_sort()
+        if self.canFetchMore():
+            # Too many to read on the GUI thread: sort what is loaded now, and ask for the whole list
+            # to be read on a worker (the window answers with `set_all_rows`).
+            self.full_list_wanted.emit(self._blog_id)
+
+    def set_all_rows(self, blog_id: int | None, rows: Sequence[PostSummary]) -> bool:
+        """Every post of the list, read on a worker, for an in-memory sort; False if the list has moved on."""
+        if blog_id != self._blog_id or self._memory_sort is None or self._source is None:
+            return False
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._total = len(self._rows)
+        self.endResetModel()
+        self._apply_memory_sort()
+        self.reloaded.emit()
+        return True
 
     def _apply_memory_sort(self) -> None:
         assert self._memory_sort is not None

@@ -219,3 +219,18 @@ def test_state_is_remembered(open_window, archive_path: Path, qsettings) -> None
 
 def test_blog_url_constant_matches_the_archive(window: MainWindow) -> None:
     assert window.blog_model.blog_at(1).url == BLOG_URL
+
+
+def test_a_long_list_sorts_in_memory_after_reading_it_off_thread(
+    open_window, big_archive_path, qtbot, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(PostListModel, "FULL_SORT_LIMIT", 500)  # 1,001 posts count as long here
+    window = open_window(big_archive_path)
+    model = window.post_model
+    with qtbot.waitSignal(window.post_list_sorted, timeout=10_000):
+        window.post_view.header().setSortIndicator(PostListModel.AUTHOR, Qt.SortOrder.AscendingOrder)
+        assert model.rowCount() < 1_001  # sorted what was loaded; the rest is being read on a worker
+    assert model.rowCount() == 1_001 and not model.canFetchMore()
+    authors = [model.post_at(row).author for row in range(model.rowCount())]
+    assert authors == sorted(authors, key=str.casefold)
+    assert authors[0] == "Another Author" and authors[-1] == "Ольга"
