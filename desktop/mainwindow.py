@@ -349,8 +349,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opening {path}…")
         job = Job(functools.partial(prepare_archive, path), title=f"Open {path.name}")
         job.signals.finished.connect(self._on_archive_prepared)
-        job.signals.failed.connect(self._on_job_failed)
+        job.signals.failed.connect(functools.partial(self._on_archive_refused, path))
         return self.runner.start(job, lane=Lane.WRITE)
+
+    def _on_archive_refused(self, path: Path, message: str) -> None:
+        if path == self.archive_path:
+            self.archive_path = None
+            self.setWindowTitle("Threadbook")
+            self.statusBar().clearMessage()
+        self._show_error(message)
+        self.job_ended.emit(message)
 
     def _on_archive_prepared(self, result: object) -> None:
         path, blogs = cast(tuple[Path, list[BlogSummary]], result)

@@ -234,3 +234,19 @@ def test_a_long_list_sorts_in_memory_after_reading_it_off_thread(
     authors = [model.post_at(row).author for row in range(model.rowCount())]
     assert authors == sorted(authors, key=str.casefold)
     assert authors[0] == "Another Author" and authors[-1] == "Ольга"
+
+
+def test_a_file_that_is_not_an_archive_is_refused_with_a_message(qtbot, qsettings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database", encoding="utf-8")
+    window = MainWindow(None, settings=qsettings)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.job_ended, timeout=10_000) as ended:
+        window.open_archive_file(notes)
+    assert "can't be opened as a Threadbook archive" in ended.args[0]
+    assert window.error_label.text() == ended.args[0]
+    assert window.archive is None and window.archive_path is None and window.windowTitle() == "Threadbook"
+    assert notes.read_text(encoding="utf-8") == "not a database"
+    window.add_blog("https://example.blog/")  # no archive: refused with a message, no job
+    assert window.runner.active_jobs() == [] and "Open or create an archive" in window.error_label.text()
+    window.close()
