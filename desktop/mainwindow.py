@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 
 ORGANIZATION = "Threadbook"
 APPLICATION = "Threadbook"
+LIVE_REFRESH_SECONDS = 2.0  # how often the lists catch up with a running crawl
 ICON_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"
 
 
@@ -74,19 +76,20 @@ def summarize_report(report: CrawlReport) -> str:
     """A one-line summary of a capture run for the status bar."""
     changed = f", {report.posts_changed:,} changed" if report.posts_changed else ""
     text = (
-        f"{report.blog_url}: {report.posts_found:,} posts found, {report.posts_new:,} new{changed}; "
-        f"{report.comments_total:,} comments ({report.comments_new:,} new)"
+        f"{report.blog_url}: {plural(report.posts_found, 'post')} found, {report.posts_new:,} new{changed}; "
+        f"{plural(report.comments_total, 'comment')} ({report.comments_new:,} new)"
     )
     if report.images_saved:
-        text += f", {report.images_saved:,} images"
-    if report.cancelled:
-        text = "Cancelled — kept what was saved. " + text
-    else:
-        text = "Archived " + text
+        text += f", {plural(report.images_saved, 'image')}"
+    text = ("Cancelled — kept what was saved. " if report.cancelled else "Archived ") + text
     if report.problems:
-        count = len(report.problems)
-        text += f". {count:,} problem{'s' if count != 1 else ''}: {report.problems[0]}"
+        text += f". {plural(len(report.problems), 'problem')}: {report.problems[0]}"
     return text
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 post", "2 posts", "1,204 posts"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def icon(name: str) -> QIcon:
@@ -123,6 +126,7 @@ class MainWindow(QMainWindow):
         self._restoring_selection = False
         self._search_generation = 0
         self._blogs_generation = 0
+        self._last_live_refresh = 0.0
 
         self.setWindowTitle("Threadbook")
         self.setWindowIcon(icon("threadbook"))
@@ -414,7 +418,7 @@ class MainWindow(QMainWindow):
         posts = sum(blog.post_count for blog in blogs)
         comments = sum(blog.comment_count for blog in blogs)
         self.stats_label.setText(
-            f"{len(blogs):,} blog{'s' if len(blogs) != 1 else ''} · {posts:,} posts · {comments:,} comments"
+            f"{plural(len(blogs), 'blog')} · {plural(posts, 'post')} · {plural(comments, 'comment')}"
         )
         self.blogs_refreshed.emit()
 
@@ -567,10 +571,16 @@ class MainWindow(QMainWindow):
         return self.runner.start(job, lane=Lane.WRITE)
 
     def _on_archive_progress(self, progress: object) -> None:
-        # The first post of an empty archive was saved: show it without waiting for the whole blog.
-        if isinstance(progress, Progress) and progress.stage == "capturing" and progress.posts_done == 1:
-            if self.archive is not None and self.post_model.total() == 0:
-                self.refresh()
+        """Show saved posts while the crawl goes on, at most every LIVE_REFRESH_SECONDS, but only while
+        no post is open: re-reading the list moves it, which would disturb someone reading."""
+        if not isinstance(progress, Progress) or progress.stage != "capturing" or progress.posts_done < 1:
+            return
+        if self.archive is None or self.reader.post is not None:
+            return
+        now = time.monotonic()
+        if self.post_model.total() == 0 or now - self._last_live_refresh >= LIVE_REFRESH_SECONDS:
+            self._last_live_refresh = now
+            self.refresh()
 
     def _on_archive_finished(self, job: Job, report: object) -> None:
         self._remove_progress(job)

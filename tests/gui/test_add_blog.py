@@ -167,3 +167,30 @@ def test_a_dropped_link_is_archived(window: MainWindow, blocking_task) -> None: 
     assert blocking_task.calls[0][0] == "https://dropped.example/blog/"
     window.dropEvent(drop_event([QUrl.fromLocalFile("/etc/passwd")]))
     assert len(blocking_task.calls) == 1
+
+
+def test_lists_catch_up_while_a_crawl_runs(window: MainWindow, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Posts saved by a running job show up before it ends (while no post is open in the reader)."""
+    from storage.archive import open_archive
+    from storage.records import Blog
+    from tests.gui.conftest import filler_post
+
+    release = threading.Event()
+
+    def saving_task(url, *, db_path, settings, progress, cancelled):  # type: ignore[no-untyped-def]
+        with open_archive(db_path) as archive:
+            blog_id = archive.save_blog(Blog(url=url, title="Second Blog", platform="generic"))
+            for number in range(3):
+                archive.save_post(blog_id, filler_post(500 + number))
+                progress(Progress("capturing", number + 1, 3, 0, f"Note {500 + number}"))
+        release.wait(10)
+        return CrawlReport(blog_url=url, posts_found=3, posts_new=3)
+
+    monkeypatch.setattr(tasks, "archive_blog", saving_task)
+    monkeypatch.setattr("desktop.mainwindow.LIVE_REFRESH_SECONDS", 0.0)
+    window.reader.show_post(None)
+    window.add_blog("https://second.example/", settings=FAST)
+    qtbot.waitUntil(lambda: window.blog_model.rowCount() == 3 and window.post_model.total() == 7, timeout=10_000)
+    assert window.runner.active_jobs()  # the job is still running
+    with qtbot.waitSignal(window.job_ended, timeout=10_000):
+        release.set()
