@@ -2070,7 +2070,9 @@ def comment_truth(post: PostData) -> list[dict[str, object]]:
                     "parent": str(find_comment(post, comment.parent).id) if comment.parent else None,
                     "author": html.unescape(comment.author),
                     "author_url": comment.author_url,
-                    "published_at": iso(comment.published),
+                    # Classic themes print no date for pingbacks and trackbacks, and anonymous REST hides them:
+                    # a visitor cannot know it, so neither can an archive.
+                    "published_at": iso(comment.published) if comment.kind == "comment" else None,
                     "kind": comment.kind,
                     "depth": depth,
                     "position": position,
