@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self._search_generation = 0
         self._blogs_generation = 0
         self._last_live_refresh = 0.0
+        self._closed = False
 
         self.setWindowTitle("Threadbook")
         self.setWindowIcon(icon("threadbook"))
@@ -366,8 +367,8 @@ class MainWindow(QMainWindow):
 
     def _on_archive_prepared(self, result: object) -> None:
         path, blogs = cast(tuple[Path, list[BlogSummary]], result)
-        if path != self.archive_path:
-            return  # the user opened another archive meanwhile
+        if path != self.archive_path or self._closed:
+            return  # the user opened another archive meanwhile, or closed the window
         try:
             self.archive = open_archive(path)  # schema is current now: this is a quick open
         except USER_ERRORS as exc:
@@ -665,6 +666,7 @@ class MainWindow(QMainWindow):
     # -- closing
     def closeEvent(self, event: QCloseEvent) -> None:
         """Cancel running captures and wait for them (posts saved so far stay), then close the archive."""
+        self._closed = True
         self._save_state()
         if self.runner.active_jobs():
             self.statusBar().showMessage("Stopping running jobs…")

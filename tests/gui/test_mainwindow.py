@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QModelIndex, QSize, Qt, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QLabel
 
@@ -250,3 +250,12 @@ def test_a_file_that_is_not_an_archive_is_refused_with_a_message(qtbot, qsetting
     window.add_blog("https://example.blog/")  # no archive: refused with a message, no job
     assert window.runner.active_jobs() == [] and "Open or create an archive" in window.error_label.text()
     window.close()
+
+
+def test_closing_while_the_archive_opens(qtbot, qsettings, archive_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(None, settings=qsettings)
+    qtbot.addWidget(window)
+    window.open_archive_file(archive_path)
+    window.close()  # waits for the opening job; its late answer must not reopen the archive
+    QCoreApplication.processEvents()  # the job's queued `finished` was posted before close() returned
+    assert window.archive is None
