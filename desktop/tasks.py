@@ -14,7 +14,7 @@ import platformdirs
 from exporters.errors import ExportError
 from ingest.errors import BadUrl, IngestError
 from storage.errors import StorageError
-from storage.records import Anthology, Blog, CrawlReport, Post
+from storage.records import Anthology, Blog, CrawlReport
 
 log = logging.getLogger(__name__)
 
@@ -171,8 +171,7 @@ def series_anthology(db_path: Path, series: str) -> Anthology:
         posts = archive.load_series_posts(series, with_asset_data=True)
         name = archive.series_name(series)
     return Anthology(
-        title=name,
-        subtitle=_date_range(posts),
+        title=name,  # the cover prints the posts' date range itself
         posts=tuple(posts),
         language=next((p.language for p in posts if p.language), None),
         created_at=datetime.now(UTC),
@@ -186,13 +185,3 @@ def export_series_pdf(*, db_path: Path, series: str, out_path: Path, page_size: 
 
     anthology = series_anthology(db_path, series)
     return render_pdf(anthology, out_path=out_path, options=PdfOptions(page_size=page_size))
-
-
-def _date_range(posts: list[Post]) -> str:
-    dates = sorted(p.published_at for p in posts if p.published_at is not None)
-    if not dates:
-        return ""
-    first, last = dates[0], dates[-1]
-    if (first.year, first.month) == (last.year, last.month):
-        return first.strftime("%B %Y")
-    return f"{first.strftime('%B %Y')} – {last.strftime('%B %Y')}"
