@@ -84,9 +84,11 @@ def archive_blog(
         fetcher = Fetcher(FetchSettings(delay=settings.delay, respect_robots=settings.respect_robots))
         try:
             progress(Progress("discovering", 0, 0, 0, f"Looking for posts at {url}"))
-            discovery = discover_blog(url, fetcher, cancelled=cancelled)
+            discovery = discover_blog(url, fetcher, cancelled=cancelled, previous=archive.previous_capture)
             blog = discovery.blog
             blog_id = archive.save_blog(blog)
+            for capture in discovery.captures:  # provenance, and validators for the next run's conditional GETs
+                archive.record_capture(capture, blog_id=blog_id)
             total = len(discovery.post_urls)
             report = CrawlReport(blog_url=blog.url, posts_found=total)
             problems: list[str] = []

@@ -31,7 +31,7 @@ from ingest.sitemaps import (
     sitemap_kind,
 )
 from ingest.urls import display_host, is_http_url, normalize_url, origin, rebase_onto, same_site
-from storage.records import Blog
+from storage.records import Blog, Capture, PreviousCapture
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,7 @@ class Discovery:
     requests: int = 0  # HTTP requests discovery made (robots.txt included)
     cancelled: bool = False
     problems: tuple[str, ...] = ()  # user-readable notes on sources that failed
+    captures: tuple[Capture, ...] = ()  # every page discovery fetched (home, feeds, sitemaps), for provenance
 
 
 @dataclass
@@ -131,10 +132,18 @@ class _Run:
     fetcher: Fetcher
     cancelled: Callable[[], bool]
     max_listing_pages: int
+    previous: Callable[[str], PreviousCapture | None]
     problems: list[str] = field(default_factory=list)
+    captures: list[Capture] = field(default_factory=list)
     feed_urls: list[str] = field(default_factory=list)
     sitemap_urls: list[str] = field(default_factory=list)
     stopped: bool = False
+
+    def fetch(self, url: str, *, accept: str | None = None) -> Capture:
+        """Fetch through the fetcher, asking "only if changed" when the archive has the page, and keep the capture."""
+        capture = self.fetcher.fetch(url, previous=self.previous(url), accept=accept)
+        self.captures.append(capture)
+        return capture
 
     def stop_requested(self) -> bool:
         if not self.stopped and self.cancelled():
@@ -148,24 +157,26 @@ def discover_blog(
     *,
     cancelled: Callable[[], bool] = lambda: False,
     max_listing_pages: int = 500,
+    previous: Callable[[str], PreviousCapture | None] = lambda _url: None,
 ) -> Discovery:
     """Find the blog at `url` and every post it has. Raises NotABlog, BadUrl or FetchError (user messages).
 
     If `url` is itself a post, returns `single_post=True` with just that post. When `cancelled()` turns
-    true, stops at the next request and returns what it has with `cancelled=True`.
+    true, stops at the next request and returns what it has with `cancelled=True`. `previous(url)` gives what
+    the archive holds of a page, so a re-run costs a 304 for an unchanged feed or sitemap.
     """
     if not is_http_url(url):
         raise BadUrl(
             f"“{url}” is not a web address Threadbook can read. Give an address that starts with http:// or https://."
         )
     start_requests = fetcher.requests_made
-    run = _Run(fetcher, cancelled, max_listing_pages)
-    discovery = _discover(url.strip(), run, from_feed=False)
+    run = _Run(fetcher, cancelled, max_listing_pages, previous)
+    discovery = dataclasses.replace(_discover(url.strip(), run, from_feed=False), captures=tuple(run.captures))
     return _with_requests(discovery, fetcher.requests_made - start_requests)
 
 
 def _discover(url: str, run: _Run, *, from_feed: bool) -> Discovery:
-    capture = run.fetcher.fetch(url)
+    capture = run.fetch(url)
     final_url = normalize_url(capture.final_url)
     if capture.media_type not in HTML_TYPES:
         feed = parse_feed(capture.body, final_url) if _maybe_xml(capture.media_type) else None
@@ -483,7 +494,7 @@ def _fetch_quietly(url: str, run: _Run, *, accept: str | None, quiet: bool) -> t
     if run.stop_requested():
         return None, url
     try:
-        capture = run.fetcher.fetch(url, accept=accept)
+        capture = run.fetch(url, accept=accept)
     except BadUrl as exc:  # a malformed link in a feed or sitemap: skip it
         log.info("discovery skipped %s: %s", url, exc)
         return None, url
