@@ -153,10 +153,10 @@ def test_second_run_fetches_nothing_unchanged_in_full(
     after = _load_all_posts(archived_db)
     assert report.posts_new == 0 and report.comments_new == 0 and report.posts_changed == 0
     assert {u: len(p.comments) for u, p in after.items()} == {u: len(p.comments) for u, p in before.items()}
-    full = [r for r in second if r.status == 200 and r.path != "/robots.txt"]
+    # Only robots.txt comes in full; the home page, feed, sitemaps, posts and comment pages answer 304.
+    assert [r.path for r in second if r.status != 304] == ["/robots.txt"]
     post_paths = {t["path"] for t in truth["posts"]}
-    assert not [r.path for r in full if r.path in post_paths or "comment-page" in r.path]
-    assert report.not_modified >= len(post_paths)
+    assert report.not_modified == len(second) - 1 >= len(post_paths)
 
 
 def test_a_new_comment_is_picked_up(tmp_path: Path) -> None:
