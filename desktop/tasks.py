@@ -76,9 +76,7 @@ def archive_blog(
 
     url = url.strip()
     if not is_http_url(url):
-        raise BadUrl(
-            f"“{url}” is not a web address. Give the blog's address, starting with http:// or https://."
-        )
+        raise BadUrl(f"“{url}” is not a web address. Give the blog's address, starting with http:// or https://.")
 
     with open_archive(db_path) as archive:  # opened first: a bad archive file fails before any network use
         fetcher = Fetcher(FetchSettings(delay=settings.delay, respect_robots=settings.respect_robots))
@@ -92,9 +90,7 @@ def archive_blog(
             total = len(discovery.post_urls)
             report = CrawlReport(blog_url=blog.url, posts_found=total)
             problems: list[str] = []
-            counts = dict(
-                new=0, changed=0, unchanged=0, comments_new=0, comments_total=0, removed=0, images=0
-            )
+            counts = dict(new=0, changed=0, unchanged=0, comments_new=0, comments_total=0, removed=0, images=0)
             done = 0
             for post_url in discovery.post_urls:
                 if cancelled():

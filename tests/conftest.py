@@ -35,11 +35,7 @@ def _fail_on_unexpected_log_warnings(caplog: pytest.LogCaptureFixture) -> Iterat
     """
     caplog.set_level(logging.WARNING)
     yield
-    bad = [
-        r
-        for r in caplog.get_records("call")
-        if r.levelno >= logging.WARNING and not getattr(r, "expected", False)
-    ]
+    bad = [r for r in caplog.get_records("call") if r.levelno >= logging.WARNING and not getattr(r, "expected", False)]
     if bad:
         lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in bad)
         pytest.fail(f"unexpected log messages:\n{lines}")
