@@ -304,7 +304,7 @@ def demo(out_dir: Path | None) -> None:
     """
     from desktop.demo import run_demo
 
-    result = run_demo(out_dir or Path("threadbook-demo"), echo=console.print)
+    result = run_demo((out_dir or Path("threadbook-demo")).resolve(), echo=console.print)
     console.print(
         f"\nArchive: {escape(str(result.db_path))}\nJSON:    {escape(str(result.json_path))}\n"
         f"PDF:     {escape(str(result.pdf_path))}"
