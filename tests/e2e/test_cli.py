@@ -132,3 +132,20 @@ def test_export_json_and_pdf(tmp_path: Path, archived_db: Path, truth: dict) -> 
     )
     assert missing.returncode == 1 and series in missing.stderr  # the message lists the series there are
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_newer_schema_archive_is_refused_and_left_alone(tmp_path: Path, archived_db: Path) -> None:
+    conn = sqlite3.connect(archived_db)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('threadbook', 'm999_future', 'x')"
+    )
+    conn.commit()
+    conn.close()
+    before = archived_db.read_bytes()
+    for args in (("list",), ("archive", "http://127.0.0.1:9/")):
+        result = run(*args, db=archived_db)
+        assert result.returncode == 1
+        assert result.stderr.strip().splitlines() == [
+            "threadbook: This archive was written by a newer Threadbook. Update Threadbook, or open a different archive."
+        ]
+        assert archived_db.read_bytes() == before
