@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
@@ -34,8 +34,17 @@ from desktop import tasks
 from desktop.dialogs import AddBlogDialog, blog_url_problem, normalize_typed_url
 from desktop.models import BlogListModel, PostListModel, SearchResultsModel
 from desktop.reader import PostReader
-from desktop.tasks import USER_ERRORS, ArchiveSettings, Progress
+from desktop.tasks import (
+    USER_ERRORS,
+    ArchiveSettings,
+    Progress,
+    load_blog_list,
+    load_post_summaries,
+    prepare_archive,
+    search_archive,
+)
 from desktop.workers import Job, JobProgressWidget, JobRunner, Lane
+from resources import ICONS_DIR
 from storage.archive import Archive, open_archive
 from storage.records import BlogSummary, CrawlReport, PostSummary, SearchHit
 
@@ -44,32 +53,6 @@ log = logging.getLogger(__name__)
 ORGANIZATION = "Threadbook"
 APPLICATION = "Threadbook"
 LIVE_REFRESH_SECONDS = 2.0  # how often the lists catch up with a running crawl
-ICON_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"
-
-
-def prepare_archive(path: Path, *, progress: Any = None, cancelled: Any = None) -> tuple[Path, list[BlogSummary]]:
-    """Create the archive file or bring its schema up to date, and list its blogs (a worker job: migrations
-    can take a while, and the blog list counts every comment)."""
-    with open_archive(path) as archive:
-        return path, archive.list_blogs()
-
-
-def load_blog_list(path: Path, *, progress: Any = None, cancelled: Any = None) -> list[BlogSummary]:
-    """The blogs with their post and comment counts: archive-wide counting, so it runs on a worker."""
-    with open_archive(path) as archive:
-        return archive.list_blogs()
-
-
-def search_archive(path: Path, query: str, *, limit: int = 200, progress: Any = None, cancelled: Any = None) -> object:
-    """Full-text search on a worker (archive-wide: never on the GUI thread); returns (query, hits)."""
-    with open_archive(path) as archive:
-        return query, archive.search(query, limit=limit)
-
-
-def load_post_summaries(path: Path, blog_id: int | None, *, progress: Any = None, cancelled: Any = None) -> object:
-    """Every post summary of a blog (or all): for sorting a long list in memory, on a worker."""
-    with open_archive(path) as archive:
-        return blog_id, archive.list_posts(blog_id=blog_id)
 
 
 def summarize_report(report: CrawlReport) -> str:
@@ -93,7 +76,7 @@ def plural(count: int, noun: str) -> str:
 
 
 def icon(name: str) -> QIcon:
-    path = ICON_DIR / f"{name}.svg"
+    path = ICONS_DIR / f"{name}.svg"
     return QIcon(str(path)) if path.exists() else QIcon()
 
 

@@ -13,8 +13,9 @@ import platformdirs
 
 from exporters.errors import ExportError
 from ingest.errors import BadUrl, IngestError
+from storage.archive import open_archive
 from storage.errors import StorageError
-from storage.records import Anthology, Blog, CrawlReport
+from storage.records import Anthology, Blog, BlogSummary, CrawlReport
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,6 @@ def archive_blog(
     from ingest.discover import discover_blog
     from ingest.fetch import Fetcher, FetchSettings
     from ingest.urls import is_http_url
-    from storage.archive import open_archive
 
     url = url.strip()
     if not is_http_url(url):
@@ -148,8 +148,6 @@ def archive_blog(
 
 def load_blogs_for_export(db_path: Path) -> list[Blog]:
     """Every blog with every post, thread and image metadata: what the JSON export needs."""
-    from storage.archive import open_archive
-
     with open_archive(db_path) as archive:
         return [archive.load_blog(summary.id, with_posts=True) for summary in archive.list_blogs()]
 
@@ -163,8 +161,6 @@ def export_json(*, db_path: Path, out_path: Path) -> Path:
 
 def series_anthology(db_path: Path, series: str) -> Anthology:
     """An anthology of every part of a series, in part order, with threads and image data."""
-    from storage.archive import open_archive
-
     with open_archive(db_path) as archive:
         posts = archive.load_series_posts(series, with_asset_data=True)
         name = archive.series_name(series)
@@ -183,3 +179,35 @@ def export_series_pdf(*, db_path: Path, series: str, out_path: Path, page_size: 
 
     anthology = series_anthology(db_path, series)
     return render_pdf(anthology, out_path=out_path, options=PdfOptions(page_size=page_size))
+
+
+# Small archive reads the GUI runs on a worker (archive-wide counting or searching never runs on the GUI thread).
+
+
+def prepare_archive(path: Path, *, progress: object = None, cancelled: object = None) -> tuple[Path, list[BlogSummary]]:
+    """Create the archive file or bring its schema up to date, and list its blogs (a worker job: migrations
+    can take a while, and the blog list counts every comment)."""
+    with open_archive(path) as archive:
+        return path, archive.list_blogs()
+
+
+def load_blog_list(path: Path, *, progress: object = None, cancelled: object = None) -> list[BlogSummary]:
+    """The blogs with their post and comment counts: archive-wide counting, so it runs on a worker."""
+    with open_archive(path) as archive:
+        return archive.list_blogs()
+
+
+def search_archive(
+    path: Path, query: str, *, limit: int = 200, progress: object = None, cancelled: object = None
+) -> object:
+    """Full-text search on a worker (archive-wide: never on the GUI thread); returns (query, hits)."""
+    with open_archive(path) as archive:
+        return query, archive.search(query, limit=limit)
+
+
+def load_post_summaries(
+    path: Path, blog_id: int | None, *, progress: object = None, cancelled: object = None
+) -> object:
+    """Every post summary of a blog (or all): for sorting a long list in memory, on a worker."""
+    with open_archive(path) as archive:
+        return blog_id, archive.list_posts(blog_id=blog_id)
