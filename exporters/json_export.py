@@ -71,6 +71,7 @@ def _post_to_dict(post: Post) -> dict[str, Any]:
         "captured_at": _utc_iso(post.captured_at) if post.captured_at is not None else None,
         "comment_count_expected": post.comment_count_expected,
         "comments": [_comment_to_dict(comment) for comment in post.comments],
+        "protected": post.protected,
     }
 
 
@@ -100,6 +101,7 @@ def _comment_to_dict(comment: Comment) -> dict[str, Any]:
         "published_at": _iso(comment.published_at),
         "kind": comment.kind,
         "markdown": comment.body_md,
+        "removed_at": _utc_iso(comment.removed_at) if comment.removed_at is not None else None,
     }
 
 

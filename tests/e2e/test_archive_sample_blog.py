@@ -209,3 +209,31 @@ def test_kinds_are_kept(archived_db: Path, truth: dict[str, Any], kind: str) -> 
     expected = sum(1 for p in truth["posts"] for c in p["comments"] if c["kind"] == kind)
     got = sum(1 for p in _load_all_posts(archived_db).values() for c in p.comments if c.kind == kind)
     assert got == expected > 0
+
+
+def test_json_export_matches_the_schema_and_the_truth(
+    tmp_path: Path, archived_db: Path, sample_server: SampleBlogServer, truth: dict[str, Any]
+) -> None:
+    import json
+
+    import jsonschema
+
+    out = tasks.export_json(db_path=archived_db, out_path=tmp_path / "archive.json")
+    document = json.loads(out.read_text(encoding="utf-8"))
+    schema = json.loads((Path(__file__).parents[2] / "docs" / "threadbook-archive-v1.schema.json").read_text())
+    jsonschema.validate(document, schema)
+    assert (document["format"], document["version"]) == ("threadbook-archive", 1)
+    [blog] = document["blogs"]
+    assert (blog["title"], blog["platform"]) == (truth["blog"]["title"], "wordpress")
+    posts = {p["url"]: p for p in blog["posts"]}
+    assert len(posts) == len(truth["posts"])
+    for t in truth["posts"]:
+        post = posts[sample_server.origin + t["path"]]
+        assert post["title"] == t["title"] and post["protected"] == t["protected"]
+        assert post["published_at"] == t["published_at"]  # ISO-8601 with the site's own offset
+        assert post["series"] == t["series"]
+        assert post["comment_count_expected"] == t["comment_count_expected"]
+        got = [(c["id"], c["parent"], c["author"], c["kind"], c["published_at"]) for c in post["comments"]]
+        want = [(c["id"], c["parent"], c["author"], c["kind"], c["published_at"]) for c in t["comments"]]
+        assert got == want, t["title"]
+        assert {i["url"] for i in post["images"]} == {sample_server.origin + i["path"] for i in t["images"]}

@@ -146,6 +146,7 @@ def test_a_newer_schema_archive_is_refused_and_left_alone(tmp_path: Path, archiv
         result = run(*args, db=archived_db)
         assert result.returncode == 1
         assert result.stderr.strip().splitlines() == [
-            "threadbook: This archive was written by a newer Threadbook. Update Threadbook, or open a different archive."
+            "threadbook: This archive was written by a newer Threadbook. "
+            "Update Threadbook, or open a different archive."
         ]
         assert archived_db.read_bytes() == before

@@ -119,6 +119,7 @@ EXPECTED: dict[str, Any] = {
                             "published_at": "2023-07-01T12:00:00+05:30",
                             "kind": "comment",
                             "markdown": "First!",
+                            "removed_at": None,
                         },
                         {
                             "id": "102",
@@ -128,6 +129,7 @@ EXPECTED: dict[str, Any] = {
                             "published_at": None,
                             "kind": "comment",
                             "markdown": "Reply to *Ann*.",
+                            "removed_at": None,
                         },
                         {
                             "id": "99",
@@ -137,8 +139,10 @@ EXPECTED: dict[str, Any] = {
                             "published_at": None,
                             "kind": "pingback",
                             "markdown": "[…] linked […]",
+                            "removed_at": None,
                         },
                     ],
+                    "protected": False,
                 },
                 {
                     "url": "https://one.example/2023/08/untold",
@@ -154,6 +158,7 @@ EXPECTED: dict[str, Any] = {
                     "captured_at": None,
                     "comment_count_expected": None,
                     "comments": [],
+                    "protected": False,
                 },
                 {
                     "url": "https://one.example/naive",
@@ -169,6 +174,7 @@ EXPECTED: dict[str, Any] = {
                     "captured_at": "2024-02-01T10:00:00+00:00",
                     "comment_count_expected": None,
                     "comments": [],
+                    "protected": False,
                 },
             ],
         },
@@ -180,10 +186,10 @@ TOP_KEYS = ["format", "version", "exported_at", "blogs"]
 BLOG_KEYS = ["url", "title", "platform", "posts"]
 POST_KEYS = [
     "url", "title", "author", "published_at", "updated_at", "tags", "categories", "series", "markdown",
-    "images", "captured_at", "comment_count_expected", "comments",
+    "images", "captured_at", "comment_count_expected", "comments", "protected"
 ]  # fmt: skip
 IMAGE_KEYS = ["url", "sha256", "media_type", "bytes"]
-COMMENT_KEYS = ["id", "parent", "author", "author_url", "published_at", "kind", "markdown"]
+COMMENT_KEYS = ["id", "parent", "author", "author_url", "published_at", "kind", "markdown", "removed_at"]
 
 
 def _write(tmp_path: Path) -> Path:
