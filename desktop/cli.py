@@ -290,6 +290,24 @@ def export(fmt: str, out: Path, series: str | None, page_size: str, db: Path | N
 
 
 @cli.command()
+@click.argument("page", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--url", required=True, help="The address the page was saved from: links and ids are resolved against it."
+)
+def extract(page: Path, url: str) -> None:
+    """Print the post in a saved HTML PAGE, with its comment thread, as JSON (the export's post shape).
+
+    No network is used: images are listed but not fetched. Useful for saved pages and for testing extraction.
+    """
+    import json
+
+    from exporters.json_export import post_to_dict
+
+    post = tasks.extract_saved_page(page, url=url)
+    click.echo(json.dumps(post_to_dict(post), ensure_ascii=False, indent=2))
+
+
+@cli.command()
 @click.option(
     "--out",
     "out_dir",

@@ -15,11 +15,16 @@ from exporters.errors import ExportError
 from ingest.errors import BadUrl, IngestError
 from storage.archive import open_archive
 from storage.errors import StorageError
-from storage.records import Anthology, Blog, BlogSummary, CrawlReport
+from storage.records import Anthology, Blog, BlogSummary, CrawlReport, Post, PostSummary, SearchHit
 
 log = logging.getLogger(__name__)
 
 USER_ERRORS: tuple[type[Exception], ...] = (IngestError, StorageError, ExportError)
+
+
+class SavedPageUnreadable(IngestError):
+    """A saved page given on the command line could not be read."""
+
 
 DB_ENV = "THREADBOOK_DB"
 
@@ -146,6 +151,28 @@ def archive_blog(
             fetcher.close()
 
 
+def extract_saved_page(path: Path, *, url: str) -> Post:
+    """The post in a saved HTML page, with its thread, as if fetched from `url`: no network at all.
+
+    Images are listed but not fetched (their hash and size are unknown). Raises NotAPost for a page that holds none.
+    """
+    from ingest.crawl import NotAPost
+    from ingest.encoding import decode_html
+    from ingest.extract import extract_post_page, merge_comment_pages
+    from ingest.urls import is_http_url
+
+    if not is_http_url(url):
+        raise BadUrl(f"“{url}” is not a web address. Give the address the page was saved from, with --url https://...")
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise SavedPageUnreadable(f"Couldn't read {path}: {exc.strerror or exc}. Check the file name.") from exc
+    page = extract_post_page(decode_html(body, None), url)
+    if page.post is None:
+        raise NotAPost(f"{path} doesn't hold a blog post (it looks like a listing or another kind of page).")
+    return replace(page.post, url=page.canonical_url or url, comments=merge_comment_pages([page]))
+
+
 def load_blogs_for_export(db_path: Path) -> list[Blog]:
     """Every blog with every post, thread and image metadata: what the JSON export needs."""
     with open_archive(db_path) as archive:
@@ -199,7 +226,7 @@ def load_blog_list(path: Path, *, progress: object = None, cancelled: object = N
 
 def search_archive(
     path: Path, query: str, *, limit: int = 200, progress: object = None, cancelled: object = None
-) -> object:
+) -> tuple[str, list[SearchHit]]:
     """Full-text search on a worker (archive-wide: never on the GUI thread); returns (query, hits)."""
     with open_archive(path) as archive:
         return query, archive.search(query, limit=limit)
@@ -207,7 +234,7 @@ def search_archive(
 
 def load_post_summaries(
     path: Path, blog_id: int | None, *, progress: object = None, cancelled: object = None
-) -> object:
+) -> tuple[int | None, list[PostSummary]]:
     """Every post summary of a blog (or all): for sorting a long list in memory, on a worker."""
     with open_archive(path) as archive:
         return blog_id, archive.list_posts(blog_id=blog_id)

@@ -52,11 +52,12 @@ def _blog_to_dict(blog: Blog) -> dict[str, Any]:
         "url": blog.url,
         "title": blog.title,
         "platform": blog.platform,
-        "posts": [_post_to_dict(post) for post in blog.posts],
+        "posts": [post_to_dict(post) for post in blog.posts],
     }
 
 
-def _post_to_dict(post: Post) -> dict[str, Any]:
+def post_to_dict(post: Post) -> dict[str, Any]:
+    """One post in the format's post shape (docs/json-format.md), as `threadbook extract` prints it."""
     return {
         "url": post.url,
         "title": post.title,

@@ -150,3 +150,29 @@ def test_a_newer_schema_archive_is_refused_and_left_alone(tmp_path: Path, archiv
             "Update Threadbook, or open a different archive."
         ]
         assert archived_db.read_bytes() == before
+
+
+def test_extract_prints_a_saved_page_in_the_export_post_shape(truth: dict) -> None:  # type: ignore[type-arg]
+    import jsonschema
+
+    from resources import SAMPLE_BLOG_DIR
+
+    deep = max(truth["posts"], key=lambda p: max((c["depth"] for c in p["comments"]), default=0))
+    url = truth["origin_placeholder"] + deep["path"]
+    result = run("extract", str(SAMPLE_BLOG_DIR / deep["path"].strip("/") / "index.html"), "--url", url)
+    assert result.returncode == 0, result.stderr
+    post = json.loads(result.stdout)
+    schema = json.loads((Path(__file__).parents[2] / "docs" / "threadbook-archive-v1.schema.json").read_text())
+    jsonschema.validate(post, {"$defs": schema["$defs"], "$ref": "#/$defs/post"})
+    assert (post["url"], post["title"], post["author"]) == (url, deep["title"], deep["author"])
+    assert [(c["id"], c["parent"], c["author"]) for c in post["comments"]] == [
+        (c["id"], c["parent"], c["author"]) for c in deep["comments"]
+    ]
+
+
+def test_extract_refuses_what_is_not_a_post(tmp_path: Path) -> None:
+    missing = run("extract", str(tmp_path / "nope.html"), "--url", "https://blog.example/")
+    assert missing.returncode == 1 and "Couldn't read" in missing.stderr
+    plain = _not_a_blog_site(tmp_path) / "index.html"
+    bad_url = run("extract", str(plain), "--url", "file:///etc/passwd")
+    assert bad_url.returncode == 1 and "not a web address" in bad_url.stderr
