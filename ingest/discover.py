@@ -463,8 +463,8 @@ _EARLIEST = datetime.min.replace(tzinfo=UTC)
 def _is_non_post(url: str, home: str) -> bool:
     parts = urlsplit(url)
     path = parts.path.lower()
-    if normalize_url(url) == home or path in ("", "/"):
-        return True
+    if normalize_url(url) == home or (path in ("", "/") and not parts.query):
+        return True  # the root with a query can be a post: WordPress's plain permalinks are /?p=123
     segments = {s for s in path.split("/") if s}
     if segments & _NON_POST_SEGMENTS:
         return True

@@ -19,6 +19,9 @@ ENTRY_LINK_XPATHS = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')]"
     "//a[contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]",
     "//h2//a[contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]",
+    # WordPress block themes: the Query Loop's Post Title block, linked, with no rel=bookmark.
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' wp-block-post-template ')]"
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' wp-block-post-title ')]//a[@href]",
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' post-title ')]//a[@href]",  # Blogger, many themes
     "//article//h2//a[@href]",
     "//article//h1//a[@href]",

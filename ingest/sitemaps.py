@@ -7,7 +7,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from lxml import etree
 
@@ -98,7 +98,14 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap | None:
 
 def sitemap_kind(url: str) -> SitemapKind:
     """What a (sub-)sitemap lists, from its URL: "posts", "pages", "other" (taxonomies, users, ...) or "unknown"."""
-    path = unquote(urlsplit(url).path).lower()
+    parts = urlsplit(url)
+    path = unquote(parts.path).lower()
+    query = {key.lower(): value.lower() for key, value in parse_qsl(parts.query)}
+    if query.get("sitemap") and query["sitemap"] != "index":
+        # WordPress core with plain permalinks: ?sitemap=posts&sitemap-subtype=post&paged=1 is
+        # wp-sitemap-posts-post-1.xml under pretty ones.
+        name = "-".join(v for v in (query["sitemap"], query.get("sitemap-subtype"), query.get("paged", "1")) if v)
+        path = f"/wp-sitemap-{name}.xml"
     for pattern, kind in _KIND_PATTERNS:
         if pattern.search(path):
             return kind

@@ -59,6 +59,8 @@ SELECTORS = Selectors(
         "//*[" + cls("author") + "]//*[" + cls("fn") + "]",
         "//*[" + cls("byline") + "]//a",
         "//*[" + cls("wp-block-post-author-name") + "]",
+        # Block themes before WordPress 6.2 (twentytwentythree on 6.1): the Post Author block, name only.
+        "//*[" + cls("wp-block-post-author") + "]//*[" + cls("wp-block-post-author__name") + "]",
         "//a[@rel='author']",
     ),
     published=(
