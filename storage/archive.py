@@ -19,12 +19,14 @@ from storage.errors import (
     ArchiveLocked,
     ArchiveUnwritable,
     NotAnArchive,
+    NotFound,
     SchemaTooNew,
     StorageError,
 )
 from storage.migrations import KNOWN_MIGRATIONS, MIGRATION_SET, MIGRATIONS, MIGRATIONS_TABLE
-from storage.queries import PostOrder, SeriesSummary
+from storage.queries import CaptureInfo, PostOrder, SeriesSummary, TermCount, WatchedBlog
 from storage.records import Asset, Blog, BlogSummary, Capture, Post, PostSummary, PreviousCapture, SearchHit
+from storage.search import SearchFilters
 from storage.search import search as search_archive
 from storage.writes import PostSaveResult
 
@@ -254,14 +256,32 @@ class Archive:
         offset: int = 0,
         limit: int | None = None,
         order: PostOrder = "published",
+        category: str | None = None,
+        tag: str | None = None,
     ) -> list[PostSummary]:
-        """A page of post summaries; `order` is "published" (newest first), "oldest", "title" or "series"."""
+        """A page of post summaries; `order` is one of `queries.PostOrder` ("published": newest first)."""
         with _translated(self.path):
-            return queries.list_posts(self._db, blog_id=blog_id, series=series, offset=offset, limit=limit, order=order)
+            return queries.list_posts(
+                self._db,
+                blog_id=blog_id,
+                series=series,
+                offset=offset,
+                limit=limit,
+                order=order,
+                category=category,
+                tag=tag,
+            )
 
-    def count_posts(self, *, blog_id: int | None = None) -> int:
+    def count_posts(
+        self,
+        *,
+        blog_id: int | None = None,
+        series: str | None = None,
+        category: str | None = None,
+        tag: str | None = None,
+    ) -> int:
         with _translated(self.path):
-            return queries.count_posts(self._db, blog_id=blog_id)
+            return queries.count_posts(self._db, blog_id=blog_id, series=series, category=category, tag=tag)
 
     def find_post(self, ref: str) -> int:
         """A post id from a row id or a URL; raises `NotFound`."""
@@ -298,7 +318,40 @@ class Archive:
         with _translated(self.path):
             return queries.get_asset(self._db, sha256)
 
-    def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
-        """Posts and comments matching every word of `query`, best first; any input is safe."""
+    def search(self, query: str, *, limit: int = 50, filters: SearchFilters | None = None) -> list[SearchHit]:
+        """Posts and comments matching every word of `query`, best first; any input is safe.
+        `filters` narrows the hits (blog, series, tag, dates, has comments, author or commenter)."""
         with _translated(self.path):
-            return search_archive(self._db, query, limit=limit)
+            return search_archive(self._db, query, limit=limit, filters=filters)
+
+    def list_terms(self, *, blog_id: int | None = None) -> list[TermCount]:
+        """Series, categories and tags per blog with post counts (the library tree)."""
+        with _translated(self.path):
+            return queries.list_terms(self._db, blog_id=blog_id)
+
+    def list_post_captures(self, post_id: int) -> list[CaptureInfo]:
+        """Every stored fetch of a post's pages, oldest first (provenance)."""
+        with _translated(self.path):
+            return queries.list_post_captures(self._db, post_id)
+
+    def capture_body(self, capture_id: int) -> bytes:
+        """The raw body of one capture as received; raises `NotFound`."""
+        with _translated(self.path):
+            return queries.capture_body(self._db, capture_id)
+
+    def list_watch_settings(self) -> list[WatchedBlog]:
+        """Every blog with its watch flag and interval."""
+        with _translated(self.path):
+            return queries.list_watch_settings(self._db)
+
+    def set_watch(self, blog_id: int, *, watched: bool, interval_hours: float = 24.0) -> None:
+        """Mark a blog as watched (re-captured every `interval_hours` by the GUI or `threadbook update --watched`)."""
+        if not interval_hours > 0:
+            raise ValueError("interval_hours must be positive")
+        with _translated(self.path), self._db.atomic():
+            cursor = self._db.execute(
+                "UPDATE blogs SET watched = ?, watch_interval_hours = ? WHERE id = ?",
+                [int(watched), float(interval_hours), blog_id],
+            )
+            if cursor.rowcount == 0:
+                raise NotFound(f"No blog with id {blog_id} in the archive. Run `threadbook list` to see what is there.")

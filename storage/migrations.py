@@ -322,3 +322,18 @@ def m005_post_title_indexes(db: Database) -> None:
 def m006_post_assets_source_url_index(db: Database) -> None:
     # asset_for_url(): the crawler asks, per image URL, whether the archive already has it.
     db.execute("CREATE INDEX idx_post_assets_source_url ON post_assets (source_url)")
+
+
+@_migration
+def m007_blog_watch_and_post_list_orders(db: Database) -> None:
+    # Watching: the GUI (and `threadbook update --watched`) re-captures a watched blog every N hours.
+    # Post-list orders by author and by capture time are index scans, so a 100k-post list pages at once.
+    _execute_all(
+        db,
+        [
+            "ALTER TABLE blogs ADD COLUMN watched INTEGER NOT NULL DEFAULT 0 CHECK (watched IN (0, 1))",
+            "ALTER TABLE blogs ADD COLUMN watch_interval_hours REAL NOT NULL DEFAULT 24",
+            "CREATE INDEX idx_posts_author ON posts (author COLLATE NOCASE)",
+            "CREATE INDEX idx_posts_captured_at ON posts (captured_at)",
+        ],
+    )

@@ -22,7 +22,19 @@ from storage.records import (
     SeriesRef,
 )
 
-PostOrder = Literal["published", "oldest", "title", "series"]
+PostOrder = Literal[
+    "published",
+    "oldest",
+    "title",
+    "title_desc",
+    "series",
+    "author",
+    "author_desc",
+    "comments",
+    "fewest_comments",
+    "captured",
+    "captured_oldest",
+]
 
 _LIST_HINT = "Run `threadbook list` to see what is there."
 
@@ -91,6 +103,13 @@ _ORDER_BY: dict[str, str] = {
     "oldest": "p.published_utc ASC, p.id ASC",
     "title": "p.title COLLATE NOCASE ASC, p.id ASC",
     "series": "sp.number IS NULL, sp.number ASC, p.published_utc ASC, p.id ASC",
+    "title_desc": "p.title COLLATE NOCASE DESC, p.id DESC",
+    "author": "p.author COLLATE NOCASE ASC, p.id ASC",
+    "author_desc": "p.author COLLATE NOCASE DESC, p.id DESC",
+    "comments": "comment_count DESC, p.id DESC",
+    "fewest_comments": "comment_count ASC, p.id ASC",
+    "captured": "p.captured_at DESC, p.id DESC",
+    "captured_oldest": "p.captured_at ASC, p.id ASC",
 }
 
 
@@ -102,19 +121,16 @@ def list_posts(
     offset: int = 0,
     limit: int | None = None,
     order: PostOrder = "published",
+    category: str | None = None,
+    tag: str | None = None,
 ) -> list[PostSummary]:
     """One page of post summaries. `order`: "published" (newest first), "oldest", "title", or "series"
-    (part number, then date). Comment counts leave out comments removed upstream."""
+    (part number, then date), "author", "comments" (most first), "captured" (newest first) and their reverses
+    ("title_desc", "author_desc", "fewest_comments", "captured_oldest"). `category` and `tag` filter by name.
+    Comment counts leave out comments removed upstream."""
     if order not in _ORDER_BY:
         raise ValueError(f"unknown post order {order!r}")
-    where: list[str] = []
-    params: list[Any] = []
-    if blog_id is not None:
-        where.append("p.blog_id = ?")
-        params.append(blog_id)
-    if series is not None:
-        where.append("s.name = ?")
-        params.append(series)
+    where, params = _post_filters(blog_id=blog_id, series=series, category=category, tag=tag)
     sql = f"""
         SELECT p.id, p.blog_id, p.url, p.title, p.author, p.published_at, p.captured_at,
             s.name AS series_name, sp.number AS series_number,
@@ -146,11 +162,54 @@ def list_posts(
     ]
 
 
-def count_posts(db: Database, *, blog_id: int | None = None) -> int:
-    if blog_id is None:
-        row = db.execute("SELECT count(*) FROM posts").fetchone()
-    else:
-        row = db.execute("SELECT count(*) FROM posts WHERE blog_id = ?", [blog_id]).fetchone()
+def _post_filters(
+    *, blog_id: int | None, series: str | None, category: str | None, tag: str | None
+) -> tuple[list[str], list[Any]]:
+    """WHERE terms over `posts AS p` (and `series AS s` when `series` is set) with their parameters."""
+    where: list[str] = []
+    params: list[Any] = []
+    if blog_id is not None:
+        where.append("p.blog_id = ?")
+        params.append(blog_id)
+    if series is not None:
+        where.append("s.name = ?")
+        params.append(series)
+    if category is not None:
+        where.append(
+            "p.id IN (SELECT pc.post_id FROM post_categories AS pc JOIN categories AS c ON c.id = pc.category_id"
+            " WHERE c.name = ?)"
+        )
+        params.append(category)
+    if tag is not None:
+        where.append(
+            "p.id IN (SELECT pt.post_id FROM post_tags AS pt JOIN tags AS t ON t.id = pt.tag_id WHERE t.name = ?)"
+        )
+        params.append(tag)
+    return where, params
+
+
+def count_posts(
+    db: Database,
+    *,
+    blog_id: int | None = None,
+    series: str | None = None,
+    category: str | None = None,
+    tag: str | None = None,
+) -> int:
+    """How many posts `list_posts` would list with the same filters."""
+    if series is None and category is None and tag is None:
+        if blog_id is None:
+            row = db.execute("SELECT count(*) FROM posts").fetchone()
+        else:
+            row = db.execute("SELECT count(*) FROM posts WHERE blog_id = ?", [blog_id]).fetchone()
+        return int(row[0])
+    where, params = _post_filters(blog_id=blog_id, series=series, category=category, tag=tag)
+    joins = (
+        "JOIN series_posts AS sp ON sp.post_id = p.id JOIN series AS s ON s.id = sp.series_id"
+        if series is not None
+        else ""
+    )
+    row = db.execute(f"SELECT count(*) FROM posts AS p {joins} WHERE {' AND '.join(where)}", params).fetchone()
     return int(row[0])
 
 
@@ -383,3 +442,123 @@ def asset_for_url(db: Database, url: str) -> Asset | None:
     if row is None:
         return None
     return Asset(source_url=url, sha256=row[0], media_type=row[1], size=row[2], data=row[3], alt=row[4])
+
+
+# -- for the desktop library tree, provenance view and watching
+
+TermKind = Literal["series", "category", "tag"]
+
+
+@dataclass(frozen=True, slots=True)
+class TermCount:
+    """A series, category or tag of one blog, with how many of that blog's posts carry it."""
+
+    kind: TermKind
+    name: str
+    blog_id: int
+    post_count: int
+
+
+def list_terms(db: Database, *, blog_id: int | None = None) -> list[TermCount]:
+    """Every series, category and tag per blog with its post count, sorted by kind, then name (case folded)."""
+    blog_filter = "WHERE p.blog_id = ?" if blog_id is not None else ""
+    params: list[Any] = [] if blog_id is None else [blog_id]
+    sql = f"""
+        SELECT 'series' AS kind, s.name AS name, p.blog_id AS blog_id, count(*) AS post_count
+        FROM series_posts AS sp JOIN series AS s ON s.id = sp.series_id JOIN posts AS p ON p.id = sp.post_id
+        {blog_filter} GROUP BY p.blog_id, s.name
+        UNION ALL
+        SELECT 'category', c.name, p.blog_id, count(*)
+        FROM post_categories AS pc JOIN categories AS c ON c.id = pc.category_id JOIN posts AS p ON p.id = pc.post_id
+        {blog_filter} GROUP BY p.blog_id, c.name
+        UNION ALL
+        SELECT 'tag', t.name, p.blog_id, count(*)
+        FROM post_tags AS pt JOIN tags AS t ON t.id = pt.tag_id JOIN posts AS p ON p.id = pt.post_id
+        {blog_filter} GROUP BY p.blog_id, t.name
+    """
+    rank = {"series": 0, "category": 1, "tag": 2}
+    terms = [
+        TermCount(kind=row["kind"], name=row["name"], blog_id=row["blog_id"], post_count=row["post_count"])
+        for row in db.query(sql, params * 3)
+    ]
+    terms.sort(key=lambda term: (rank[term.kind], term.name.casefold(), term.blog_id))
+    return terms
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureInfo:
+    """One stored fetch of a post's pages, for the provenance view (no body: see `capture_body`)."""
+
+    id: int
+    url: str
+    final_url: str
+    status: int
+    fetched_at: datetime
+    content_sha256: str
+    media_type: str
+    size: int | None  # bytes of the stored body, None when no body was kept (e.g. a 304)
+    tool_version: str
+
+
+def list_post_captures(db: Database, post_id: int) -> list[CaptureInfo]:
+    """Every capture of a post (its page and comment pages), oldest first."""
+    return [
+        CaptureInfo(
+            id=row["id"],
+            url=row["url"],
+            final_url=row["final_url"],
+            status=row["status"],
+            fetched_at=_required_datetime(row["fetched_at"]),
+            content_sha256=row["sha256"],
+            media_type=row["media_type"],
+            size=row["size"],
+            tool_version=row["tool_version"],
+        )
+        for row in db.query(
+            """SELECT c.id, c.url, c.final_url, c.status, c.fetched_at, c.sha256, c.media_type, c.tool_version,
+                      b.size AS size
+               FROM captures AS c LEFT JOIN capture_bodies AS b ON b.id = c.body_id
+               WHERE c.post_id = ? ORDER BY c.fetched_at, c.id""",
+            [post_id],
+        )
+    ]
+
+
+def capture_body(db: Database, capture_id: int) -> bytes:
+    """The raw body of one capture as it was received (b"" when none was kept); raises `NotFound`."""
+    row = db.execute(
+        """SELECT b.body, b.compression FROM captures AS c LEFT JOIN capture_bodies AS b ON b.id = c.body_id
+           WHERE c.id = ?""",
+        [capture_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No capture with id {capture_id} in the archive.")
+    return b"" if row[0] is None else decompress_body(row[0], row[1])
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedBlog:
+    """A blog and its watch settings: watched blogs are re-captured every `interval_hours`."""
+
+    id: int
+    url: str
+    title: str
+    watched: bool
+    interval_hours: float
+    last_crawled_at: datetime | None
+
+
+def list_watch_settings(db: Database) -> list[WatchedBlog]:
+    return [
+        WatchedBlog(
+            id=row["id"],
+            url=row["url"],
+            title=row["title"],
+            watched=bool(row["watched"]),
+            interval_hours=float(row["watch_interval_hours"]),
+            last_crawled_at=parse_iso(row["last_crawled_at"]),
+        )
+        for row in db.query(
+            "SELECT id, url, title, watched, watch_interval_hours, last_crawled_at FROM blogs ORDER BY id"
+        )
+    ]

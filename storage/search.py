@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlite_utils import Database
 
+from storage.columns import utc_iso
 from storage.migrations import CJK_CLASS
 from storage.records import SNIPPET_END, SNIPPET_START, SearchHit
 
@@ -63,6 +65,65 @@ class _Source:
     columns: tuple[str, ...]  # indexed columns
     select: str  # hit columns, given alias `t` for the content table
     joins: str
+    post: str  # the alias of the post a hit belongs to
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """Narrow a search. Every field set must hold; `author` matches (part of) the name of whoever wrote the hit:
+    the post's author for a post hit, the commenter for a comment hit. Dates bound the post's publication
+    (`since` inclusive, `until` exclusive)."""
+
+    blog_id: int | None = None
+    series: str | None = None
+    tag: str | None = None
+    category: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    has_comments: bool = False
+    author: str | None = None
+
+
+def _filter_sql(source: _Source, filters: SearchFilters | None) -> tuple[str, list[Any]]:
+    """` AND ...` terms for `filters` on `source`'s rows, and their parameters."""
+    if filters is None:
+        return "", []
+    post = source.post
+    terms: list[str] = []
+    params: list[Any] = []
+    if filters.blog_id is not None:
+        terms.append(f"{post}.blog_id = ?")
+        params.append(filters.blog_id)
+    if filters.series is not None:
+        terms.append(
+            f"{post}.id IN (SELECT sp.post_id FROM series_posts AS sp JOIN series AS s ON s.id = sp.series_id"
+            " WHERE s.name = ?)"
+        )
+        params.append(filters.series)
+    if filters.tag is not None:
+        terms.append(
+            f"{post}.id IN (SELECT pt.post_id FROM post_tags AS pt JOIN tags AS tg ON tg.id = pt.tag_id"
+            " WHERE tg.name = ?)"
+        )
+        params.append(filters.tag)
+    if filters.category is not None:
+        terms.append(
+            f"{post}.id IN (SELECT pc.post_id FROM post_categories AS pc"
+            " JOIN categories AS cg ON cg.id = pc.category_id WHERE cg.name = ?)"
+        )
+        params.append(filters.category)
+    if filters.since is not None:
+        terms.append(f"{post}.published_utc >= ?")
+        params.append(utc_iso(filters.since))
+    if filters.until is not None:
+        terms.append(f"{post}.published_utc < ?")
+        params.append(utc_iso(filters.until))
+    if filters.has_comments:
+        terms.append(f"EXISTS (SELECT 1 FROM comments AS hc WHERE hc.post_id = {post}.id AND hc.removed_at IS NULL)")
+    if filters.author:
+        terms.append("t.author LIKE ? ESCAPE '\\'")
+        params.append(_like_pattern(filters.author.strip()))
+    return "".join(" AND " + term for term in terms), params
 
 
 _POSTS = _Source(
@@ -74,6 +135,7 @@ _POSTS = _Source(
     columns=("title", "body_md", "author"),
     select="t.id AS post_id, t.title AS post_title, t.url AS post_url, NULL AS comment_source_id, t.author AS author",
     joins="",
+    post="t",
 )
 _COMMENTS = _Source(
     kind="comment",
@@ -85,37 +147,47 @@ _COMMENTS = _Source(
     select="p.id AS post_id, p.title AS post_title, p.url AS post_url, t.source_id AS comment_source_id, "
     "t.author AS author",
     joins="JOIN posts AS p ON p.id = t.post_id",
+    post="p",
 )
 
 
-def search(db: Database, query: str, *, limit: int = 50) -> list[SearchHit]:
-    """Posts and comments matching every term of `query`, best first. `SearchHit.rank` is FTS5's bm25:
-    lower is better. An empty or punctuation-only query gives []."""
+def search(db: Database, query: str, *, limit: int = 50, filters: SearchFilters | None = None) -> list[SearchHit]:
+    """Posts and comments matching every term of `query` (and `filters`), best first. `SearchHit.rank` is
+    FTS5's bm25: lower is better. An empty or punctuation-only query gives []."""
     terms = parse_query(query)
     if not terms or limit <= 0:
         return []
     cjk = any(_CJK.search(term.text) for term in terms)
     hits: list[SearchHit] = []
     for source in (_POSTS, _COMMENTS):
-        hits += _search_cjk(db, source, terms, limit) if cjk else _search_words(db, source, terms, limit)
+        where, params = _filter_sql(source, filters)
+        if cjk:
+            hits += _search_cjk(db, source, terms, limit, where, params)
+        else:
+            hits += _search_words(db, source, terms, limit, where, params)
     hits.sort(key=lambda hit: hit.rank)
     return hits[:limit]
 
 
-def _search_words(db: Database, source: _Source, terms: list[_Term], limit: int) -> list[SearchHit]:
+def _search_words(
+    db: Database, source: _Source, terms: list[_Term], limit: int, where: str, where_params: list[Any]
+) -> list[SearchHit]:
     sql = f"""
         SELECT {source.select},
             snippet("{source.fts}", -1, ?, ?, '…', {_SNIPPET_TOKENS}) AS snippet,
             bm25("{source.fts}", {source.weights}) AS rank
         FROM "{source.fts}" JOIN {source.table} AS t ON t.id = "{source.fts}".rowid {source.joins}
-        WHERE "{source.fts}" MATCH ?
+        WHERE "{source.fts}" MATCH ? {where}
         ORDER BY rank LIMIT ?
     """
     match = " ".join(_fts_phrase(term) for term in terms)
-    return [_hit(source, row) for row in db.query(sql, [SNIPPET_START, SNIPPET_END, match, limit])]
+    params = [SNIPPET_START, SNIPPET_END, match, *where_params, limit]
+    return [_hit(source, row) for row in db.query(sql, params)]
 
 
-def _search_cjk(db: Database, source: _Source, terms: list[_Term], limit: int) -> list[SearchHit]:
+def _search_cjk(
+    db: Database, source: _Source, terms: list[_Term], limit: int, where: str, where_params: list[Any]
+) -> list[SearchHit]:
     long_terms = [t for t in terms if len(t.text) >= _TRIGRAM]
     short_terms = [t for t in terms if len(t.text) < _TRIGRAM]
     haystack = " || ' ' || ".join(f"coalesce(t.{c}, '')" for c in source.columns)
@@ -130,19 +202,19 @@ def _search_cjk(db: Database, source: _Source, terms: list[_Term], limit: int) -
                 bm25("{source.cjk_fts}", {source.weights}) AS rank
             FROM "{source.cjk_fts}" JOIN {source.table} AS t ON t.id = "{source.cjk_fts}".rowid
                 {source.joins}
-            WHERE "{source.cjk_fts}" MATCH ? {"".join(" AND " + like for like in likes)}
+            WHERE "{source.cjk_fts}" MATCH ? {"".join(" AND " + like for like in likes)} {where}
             ORDER BY rank LIMIT ?
         """
-        params: list[Any] = [SNIPPET_START, SNIPPET_END, match, *like_params, limit]
+        params: list[Any] = [SNIPPET_START, SNIPPET_END, match, *like_params, *where_params, limit]
         return [_hit(source, row) for row in db.query(sql, params)]
     sql = f"""
         SELECT {source.select}, {haystack} AS text, 0.0 AS rank
         FROM {source.table} AS t {source.joins}
-        WHERE {" AND ".join(likes)}
+        WHERE {" AND ".join(likes)} {where}
         LIMIT ?
     """
     hits = []
-    for row in db.query(sql, [*like_params, limit]):
+    for row in db.query(sql, [*like_params, *where_params, limit]):
         row["snippet"] = _like_snippet(row.pop("text"), short_terms[0].text)
         hits.append(_hit(source, row))
     return hits
