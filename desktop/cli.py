@@ -152,6 +152,47 @@ def _print_report(report: CrawlReport, db_path: Path) -> None:
     console.print(f"Archive: {escape(str(db_path))}")
 
 
+@cli.command()
+@click.argument("blog_ref", metavar="[BLOG]", required=False)
+@click.option("--all", "all_blogs", is_flag=True, help="Update every blog in the archive.")
+@click.option("--watched", is_flag=True, help="Update only watched blogs whose interval has passed (for cron).")
+@db_option
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds to wait between two requests to the same host.",
+)
+def update(blog_ref: str | None, all_blogs: bool, watched: bool, db: Path | None, delay: float) -> None:
+    """Re-capture blogs incrementally: new posts, new comments, changed pages only.
+
+    \b
+    threadbook update --all          every blog in the archive
+    threadbook update --watched      watched blogs that are due (run it from cron or a systemd timer)
+    threadbook update BLOG           one blog, by its number (see `threadbook list`) or its URL
+    """
+    if sum(bool(x) for x in (blog_ref, all_blogs, watched)) != 1:
+        raise click.UsageError("Give one of: a BLOG, --all, or --watched.")
+    db_path = _db(db)
+    blog_ids: list[int] | None = None
+    if blog_ref is not None:
+        from storage.archive import open_archive
+
+        with open_archive(db_path) as opened:
+            blogs = opened.list_blogs()
+        wanted = blog_ref.strip().rstrip("/")
+        blog_ids = [b.id for b in blogs if str(b.id) == wanted or b.url.rstrip("/") == wanted]
+        if not blog_ids:
+            raise click.ClickException(f"No blog {blog_ref!r} in the archive. Run `threadbook list` to see them.")
+    settings = tasks.ArchiveSettings(delay=delay)
+    reports = tasks.update_blogs(db_path=db_path, blog_ids=blog_ids, watched_only=watched, settings=settings)
+    if not reports:
+        console.print("Nothing to update." + (" No watched blog is due." if watched else ""))
+    for report in reports:
+        _print_report(report, db_path)
+
+
 @cli.command("list")
 @db_option
 @click.option("--blog", "blog_ref", help="Only the posts of this blog (its URL or number).")

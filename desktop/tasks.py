@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
@@ -16,6 +18,11 @@ from ingest.errors import BadUrl, IngestError
 from storage.archive import open_archive
 from storage.errors import StorageError
 from storage.records import Anthology, Blog, BlogSummary, CrawlReport, Post, PostSummary, SearchHit
+
+if TYPE_CHECKING:
+    from ingest.fetch import FetchSettings
+    from storage.queries import CaptureInfo, TermCount, WatchedBlog
+    from storage.search import SearchFilters
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +41,7 @@ class ArchiveSettings:
     delay: float = 1.0  # seconds between two requests to the same host
     fetch_images: bool = True
     respect_robots: bool = True
+    user_agent: str = ""  # "" means the honest default (ingest.fetch.default_user_agent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +84,7 @@ def archive_blog(
     """
     from ingest.crawl import crawl_post
     from ingest.discover import discover_blog
-    from ingest.fetch import Fetcher, FetchSettings
+    from ingest.fetch import Fetcher
     from ingest.urls import is_http_url
 
     url = url.strip()
@@ -84,7 +92,7 @@ def archive_blog(
         raise BadUrl(f"“{url}” is not a web address. Give the blog's address, starting with http:// or https://.")
 
     with open_archive(db_path) as archive:  # opened first: a bad archive file fails before any network use
-        fetcher = Fetcher(FetchSettings(delay=settings.delay, respect_robots=settings.respect_robots))
+        fetcher = Fetcher(_fetch_settings(settings))
         try:
             progress(Progress("discovering", 0, 0, 0, f"Looking for posts at {url}"))
             discovery = discover_blog(url, fetcher, cancelled=cancelled, previous=archive.previous_capture)
@@ -149,6 +157,16 @@ def archive_blog(
             return report
         finally:
             fetcher.close()
+
+
+def _fetch_settings(settings: ArchiveSettings) -> FetchSettings:
+    from ingest.fetch import FetchSettings
+
+    if settings.user_agent.strip():
+        return FetchSettings(
+            delay=settings.delay, respect_robots=settings.respect_robots, user_agent=settings.user_agent.strip()
+        )
+    return FetchSettings(delay=settings.delay, respect_robots=settings.respect_robots)
 
 
 def extract_saved_page(path: Path, *, url: str) -> Post:
@@ -238,3 +256,201 @@ def load_post_summaries(
     """Every post summary of a blog (or all): for sorting a long list in memory, on a worker."""
     with open_archive(path) as archive:
         return blog_id, archive.list_posts(blog_id=blog_id)
+
+
+# -- jobs of the desktop window (Qt-free, so the CLI can run them too)
+
+
+@dataclass(frozen=True, slots=True)
+class BlogPreview:
+    """What a quick discovery found at an address, shown before a capture starts."""
+
+    url: str  # the blog's home page (or the post, for a single post)
+    platform: str  # "wordpress", "generic", ...
+    title: str
+    post_count: int
+    comment_estimate: int | None  # from the feed's slash:comments counts, scaled to every post; None if unknown
+    single_post: bool = False
+    problems: tuple[str, ...] = ()
+
+
+_SLASH_COMMENTS = re.compile(rb"<slash:comments>\s*(\d+)\s*</slash:comments>")
+_FEED_ITEM = re.compile(rb"<(?:item|entry)[\s>]")
+
+
+def estimate_comments(feed_bodies: list[bytes], post_count: int) -> int | None:
+    """About how many comments `post_count` posts have, from the `slash:comments` counts of feed items.
+
+    The feed lists the newest posts only, so their mean is scaled to the whole blog: a rough guess, said so."""
+    counts = [int(match) for body in feed_bodies for match in _SLASH_COMMENTS.findall(body)]
+    items = sum(len(_FEED_ITEM.findall(body)) for body in feed_bodies)
+    if not counts or not items:
+        return None
+    return round(sum(counts) / max(items, len(counts)) * post_count)
+
+
+def preview_blog(
+    url: str,
+    *,
+    settings: ArchiveSettings = ArchiveSettings(),
+    progress: Callable[[Progress], None] = _no_progress,
+    cancelled: Callable[[], bool] = _never,
+) -> BlogPreview:
+    """Detect the platform and count the posts at `url` with a quick discovery (home page, feed, sitemaps),
+    saving nothing. Raises `IngestError`s with messages for the user (unreachable, not a blog...)."""
+    from ingest.discover import discover_blog
+    from ingest.fetch import Fetcher
+    from ingest.urls import is_http_url
+
+    url = url.strip()
+    if not is_http_url(url):
+        raise BadUrl(f"“{url}” is not a web address. Give the blog's address, starting with http:// or https://.")
+    with Fetcher(_fetch_settings(settings)) as fetcher:
+        progress(Progress("discovering", 0, 0, 0, f"Looking for posts at {url}"))
+        discovery = discover_blog(url, fetcher, cancelled=cancelled, max_listing_pages=50)
+    feeds = [
+        capture.body
+        for capture in discovery.captures
+        if capture.body and (b"<rss" in capture.body[:2000] or b"<feed" in capture.body[:2000])
+    ]
+    total = len(discovery.post_urls)
+    return BlogPreview(
+        url=discovery.blog.url,
+        platform=discovery.blog.platform,
+        title=discovery.blog.title,
+        post_count=total,
+        comment_estimate=estimate_comments(feeds, total),
+        single_post=discovery.single_post,
+        problems=discovery.problems,
+    )
+
+
+def describe_preview(preview: BlogPreview) -> str:
+    """ "WordPress, 134 posts, about 2,100 comments" (plain text: the title is web text)."""
+    platform = {"wordpress": "WordPress", "generic": "A blog"}.get(preview.platform, preview.platform.title())
+    if preview.single_post:
+        return f"{platform}, one post"
+    text = f"{platform}, {preview.post_count:,} post{'' if preview.post_count == 1 else 's'}"
+    if preview.comment_estimate:
+        text += f", about {preview.comment_estimate:,} comments"
+    return text
+
+
+def due_blogs(db_path: Path, *, now: datetime | None = None) -> list[WatchedBlog]:
+    """The watched blogs whose interval has passed since their last capture (never captured: due)."""
+    now = now or datetime.now(UTC)
+    with open_archive(db_path) as archive:
+        settings = archive.list_watch_settings()
+    return [
+        blog
+        for blog in settings
+        if blog.watched
+        and (blog.last_crawled_at is None or (now - blog.last_crawled_at).total_seconds() >= blog.interval_hours * 3600)
+    ]
+
+
+def update_blogs(
+    *,
+    db_path: Path,
+    blog_ids: list[int] | None = None,
+    watched_only: bool = False,
+    settings: ArchiveSettings = ArchiveSettings(),
+    progress: Callable[[Progress], None] = _no_progress,
+    cancelled: Callable[[], bool] = _never,
+) -> list[CrawlReport]:
+    """Re-capture blogs incrementally (only new or changed pages are fetched), one after the other.
+
+    `blog_ids` None means every blog; `watched_only` keeps only watched blogs that are due. A blog that fails
+    gives a report with the failure in its `problems`, and the next blog still runs."""
+    if watched_only:
+        urls = [blog.url for blog in due_blogs(db_path) if blog_ids is None or blog.id in blog_ids]
+    else:
+        with open_archive(db_path) as archive:
+            urls = [blog.url for blog in archive.list_blogs() if blog_ids is None or blog.id in blog_ids]
+    reports: list[CrawlReport] = []
+    for url in urls:
+        if cancelled():
+            break
+        try:
+            reports.append(
+                archive_blog(url, db_path=db_path, settings=settings, progress=progress, cancelled=cancelled)
+            )
+        except IngestError as exc:
+            reports.append(CrawlReport(blog_url=url, problems=(f"Couldn't update {url}: {exc}",)))
+    return reports
+
+
+def export_posts_pdf(
+    *,
+    db_path: Path,
+    post_ids: list[int],
+    title: str,
+    out_path: Path,
+    page_size: str = "A4",
+    include_comments: bool = True,
+    progress: object = None,
+    cancelled: object = None,
+) -> Path:
+    """Bind the chosen posts (oldest first) into a PDF anthology called `title` at `out_path`."""
+    from exporters.pdf.options import PdfOptions
+    from exporters.pdf.render import render_pdf
+
+    with open_archive(db_path) as archive:
+        posts = [archive.load_post(post_id, with_asset_data=True) for post_id in post_ids]
+    posts.sort(key=lambda post: (post.published_at is None, post.published_at or datetime.min.replace(tzinfo=UTC)))
+    anthology = Anthology(
+        title=title,
+        posts=tuple(posts),
+        language=next((p.language for p in posts if p.language), None),
+        created_at=datetime.now(UTC),
+    )
+    options = PdfOptions(page_size=page_size, include_comments=include_comments)  # type: ignore[arg-type]
+    return render_pdf(anthology, out_path=out_path, options=options)
+
+
+def load_library(
+    path: Path, *, progress: object = None, cancelled: object = None
+) -> tuple[list[BlogSummary], list[TermCount], list[WatchedBlog]]:
+    """Blogs with counts, their series/categories/tags with counts, and watch settings: the library tree."""
+    with open_archive(path) as archive:
+        return archive.list_blogs(), archive.list_terms(), archive.list_watch_settings()
+
+
+def search_archive_filtered(
+    path: Path,
+    query: str,
+    filters: SearchFilters | None,
+    *,
+    limit: int = 200,
+    progress: object = None,
+    cancelled: object = None,
+) -> tuple[str, list[SearchHit]]:
+    """Full-text search with filters, on a worker; returns (query, hits)."""
+    with open_archive(path) as archive:
+        return query, archive.search(query, limit=limit, filters=filters)
+
+
+def load_post_captures(
+    path: Path, post_id: int, *, progress: object = None, cancelled: object = None
+) -> list[CaptureInfo]:
+    """A post's captures for the provenance view."""
+    with open_archive(path) as archive:
+        return archive.list_post_captures(post_id)
+
+
+def load_capture_text(path: Path, capture_id: int, *, progress: object = None, cancelled: object = None) -> str:
+    """A capture's raw body as text, to be shown as PLAIN text (never rendered)."""
+    from ingest.encoding import decode_html
+
+    with open_archive(path) as archive:
+        body = archive.capture_body(capture_id)
+    return decode_html(body, None) if body else ""
+
+
+def set_blog_watch(
+    path: Path, blog_id: int, watched: bool, interval_hours: float, *, progress: object = None, cancelled: object = None
+) -> int:
+    """Mark a blog watched or not (a write: the window runs it on the write lane)."""
+    with open_archive(path) as archive:
+        archive.set_watch(blog_id, watched=watched, interval_hours=interval_hours)
+    return blog_id
