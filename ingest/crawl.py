@@ -16,7 +16,8 @@ from storage.records import Asset, Capture, Post, PreviousCapture
 
 log = logging.getLogger(__name__)
 
-MAX_COMMENT_PAGES = 500  # a guard against endless or cyclic "older comments" chains
+MAX_COMMENT_PAGES = 500
+MAX_BODY_PAGES = 50  # pages of one post split into parts  # a guard against endless or cyclic "older comments" chains
 IMAGE_TYPES = ("image/",)
 _COMMENT_PAGE_RE = re.compile(r"/comment-page-(\d+)/?")
 
@@ -99,20 +100,23 @@ def crawl_post(
         queue.extend(u for u in page.comment_page_urls if normalize_url(u) not in seen_urls)
 
     comments = merge_comment_pages(pages)
+    pieces = (fetcher, previous, captures, seen_urls, problems)
+    body_md, body_images = _whole_body(first.post, first.body_page_urls, *pieces)
     images: list[Asset] = []
     if fetch_images:
-        for ref in first.post.images:
+        for ref in body_images:
             asset, problem = _fetch_image(ref, fetcher, known_asset)
             if asset is not None:
                 images.append(asset)
             if problem:
                 problems.append(problem)
     else:
-        images = [a for a in (known_asset(ref.source_url) for ref in first.post.images) if a is not None]
+        images = [a for a in (known_asset(ref.source_url) for ref in body_images) if a is not None]
 
     post = replace(
         first.post,
         url=normalize_url(first.canonical_url or first_capture.final_url),
+        body_md=body_md,
         comments=comments,
         images=tuple(images),
         captures=tuple(captures),
@@ -120,6 +124,37 @@ def crawl_post(
     )
     unchanged = all(c.status == 304 for c in captures)
     return CrawledPost(post=post, unchanged=unchanged, thread_complete=thread_complete, problems=tuple(problems))
+
+
+def _whole_body(
+    post: Post,
+    page_urls: tuple[str, ...],
+    fetcher: Fetcher,
+    previous: Callable[[str], PreviousCapture | None],
+    captures: list[Capture],
+    seen_urls: set[str],
+    problems: list[str],
+) -> tuple[str, tuple[Asset, ...]]:
+    """The post's body and images with those of its further pages (a post split with WordPress's <!--nextpage-->).
+
+    Each further page shows the same comments again, so only its body is kept.
+    """
+    parts, images = [post.body_md], list(post.images)
+    for page_url in page_urls[:MAX_BODY_PAGES]:
+        if normalize_url(page_url) in seen_urls:
+            continue
+        seen_urls.add(normalize_url(page_url))
+        try:
+            capture = fetcher.fetch(page_url, previous=previous(page_url))
+            page = _extract(capture)
+        except IngestError as exc:
+            problems.append(f"{post.url}: its page {page_url} could not be fetched ({exc}); that part is missing.")
+            continue
+        captures.append(capture)
+        if page.post is not None and page.post.body_md:
+            parts.append(page.post.body_md)
+            images.extend(page.post.images)
+    return "\n\n".join(part for part in parts if part), tuple(images)
 
 
 def _extract(capture: Capture) -> PostPage:

@@ -81,6 +81,7 @@ class PostPage:
     comment_page_urls: tuple[str, ...]  # absolute URLs of the other comment pages linked from this one
     comment_page_number: int | None  # which comment page this is, when the page says so
     image_urls: tuple[str, ...]
+    body_page_urls: tuple[str, ...] = ()  # absolute URLs of the post's further pages (split posts), in order
 
 
 # --- parsing -------------------------------------------------------------------------------------------------
@@ -182,7 +183,19 @@ def extract_post_page(html: str | bytes, url: str) -> PostPage:
         protected=protected,
     )
     image_urls = _unique([asset.source_url for asset in body_images] + comment_images)
-    return PostPage(page_url, canonical, platform.NAME, True, post, comments, page_urls, page_number, image_urls)
+    body_pages = () if protected else _body_page_urls(doc, sel, page_url)
+    return PostPage(
+        page_url, canonical, platform.NAME, True, post, comments, page_urls, page_number, image_urls, body_pages
+    )
+
+
+def _body_page_urls(doc: lxml.html.HtmlElement, sel: Selectors, page_url: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for href in _page_values(doc, sel.body_page_links):
+        resolved = safe_url(str(href), page_url, schemes=_HTTP)
+        if resolved is not None and urldefrag(resolved)[0] != page_url:
+            found.append(urldefrag(resolved)[0])
+    return _unique(found)
 
 
 def _any(doc: lxml.html.HtmlElement, xpaths: Iterable[str]) -> bool:

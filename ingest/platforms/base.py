@@ -52,6 +52,7 @@ class Selectors:
     trackback_classes: tuple[str, ...]
     comment_nav_links: tuple[str, ...]  # strings (href) of links to other comment pages
     comment_page_current: tuple[str, ...]  # elements whose text is the current comment page number
+    body_page_links: tuple[str, ...] = ()  # strings (href) of the post's other pages (a post split into pages)
 
 
 class Platform(Protocol):

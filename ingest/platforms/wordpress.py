@@ -186,6 +186,8 @@ SELECTORS = Selectors(
         "//*[" + cls("wp-block-comments-pagination") + "]//*[" + cls("current") + "]",
         "//*[@id='comments']//*[" + cls("page-numbers") + " and " + cls("current") + "]",
     ),
+    # A post split with <!--nextpage-->: wp_link_pages() links "/post/2/" or "?p=1&page=2".
+    body_page_links=("//a[" + cls("post-page-numbers") + "]/@href",),
 )
 
 

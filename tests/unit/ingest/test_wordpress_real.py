@@ -7,6 +7,7 @@ The fixtures in tests/fixtures/wordpress_real/<theme>-<permalinks>-<paging>/ wer
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from servers import Route, RouteServer, RouteValue
 
+from ingest.crawl import crawl_post
 from ingest.discover import discover_blog
 from ingest.extract import PostPage, extract_post_page, merge_comment_pages
 from ingest.feeds import parse_feed
@@ -176,6 +178,27 @@ def test_discovery_over_the_saved_site_finds_every_post(config: str) -> None:
             discovery = discover_blog(server.url("/"), fetcher)
     found = {u[len(server.base) :] for u in discovery.post_urls}
     assert len(found) == 8, discovery
-    post_pages = {url[len(ORIGIN) :] for name, url in pages.items() if name.startswith("post-") and "cpage" not in name}
+    post_pages = {url[len(ORIGIN) :] for name, url in pages.items() if re.fullmatch(r"post-\d+\.html", name)}
     assert post_pages <= found
     assert not discovery.problems
+
+
+SPLIT_POST_CONFIGS = [c for c in CONFIGS if (FIXTURES / c / "post-12-page-2.html").is_file()]
+
+
+@pytest.mark.parametrize("config", SPLIT_POST_CONFIGS)
+def test_a_post_split_with_nextpage_is_archived_whole(config: str) -> None:
+    pages, truth = load(config)
+    server = RouteServer()
+    with server:
+        for name in ("post-12.html", "post-12-page-2.html"):
+            path = pages[name][len(ORIGIN) :]
+            server.routes[path] = Route(body=read(config, name).replace(ORIGIN, server.base))
+        with Fetcher(FetchSettings(delay=0, retries=0)) as fetcher:
+            crawled = crawl_post(server.base + pages["post-12.html"][len(ORIGIN) :], fetcher)
+    body = crawled.post.body_md
+    assert "PAGE-ONE-TEXT" in body and "PAGE-TWO-TEXT" in body
+    assert body.index("PAGE-ONE-TEXT") < body.index("PAGE-TWO-TEXT")
+    assert "Page 2" not in body
+    assert [c.source_id for c in crawled.post.comments] == [c["id"] for c in truth["posts"]["12"]["comments"]]
+    assert len(crawled.post.captures) == 2
