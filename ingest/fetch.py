@@ -143,7 +143,7 @@ class Fetcher:
         headers = {"Accept": accept or DEFAULT_ACCEPT}
         if previous is not None:
             if previous.etag:
-                headers["If-None-Match"] = previous.etag
+                headers["If-None-Match"] = _conditional_etag(previous.etag)
             if previous.last_modified:
                 headers["If-Modified-Since"] = previous.last_modified
         response = self._retrieve(url, headers, check_robots=self.settings.respect_robots)
@@ -449,6 +449,18 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _conditional_etag(etag: str) -> str:
+    """The ETag to send back in If-None-Match.
+
+    WORKAROUND: Apache's mod_deflate appends "-gzip" to the ETag of a compressed response (httpd bug 45023), but
+    compares If-None-Match with the uncompressed one, and so does PHP behind it (WordPress feeds): echoing the
+    suffixed tag never gets a 304. Sending it without the suffix does.
+    """
+    if etag.endswith('-gzip"'):
+        return etag[: -len('-gzip"')] + '"'
+    return etag
 
 
 def _status_error(url: str, status: int, retries: int) -> FetchError:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from servers import Route, RouteServer, RouteValue
+from servers import Route, RouteServer, RouteValue, SeenRequest
 
 from ingest.crawl import crawl_post
 from ingest.discover import discover_blog
@@ -23,7 +23,7 @@ from ingest.fetch import Fetcher, FetchSettings
 from ingest.listing import read_blog_page
 from ingest.sitemaps import parse_sitemap, sitemap_kind
 from ingest.urls import normalize_url
-from storage.records import Comment
+from storage.records import Comment, PreviousCapture
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "wordpress_real"
 ORIGIN = "http://127.0.0.1:8080"
@@ -202,3 +202,20 @@ def test_a_post_split_with_nextpage_is_archived_whole(config: str) -> None:
     assert "Page 2" not in body
     assert [c.source_id for c in crawled.post.comments] == [c["id"] for c in truth["posts"]["12"]["comments"]]
     assert len(crawled.post.captures) == 2
+
+
+def test_an_apache_gzip_etag_is_sent_back_without_its_suffix() -> None:
+    # Measured on this install: Apache's mod_deflate serves the feed as ETag "…-gzip", but WordPress (and Apache's
+    # own static files) compare If-None-Match with the ETag *without* the suffix, so echoing it never gives a 304.
+    previous = PreviousCapture(
+        url="x", etag='"33ff4520-gzip"', last_modified="Tue, 24 Nov 2026 06:13:49 GMT", content_sha256="abc", body=b"x"
+    )
+
+    def answer(seen: SeenRequest) -> Route:
+        if seen.headers.get("if-none-match") == '"33ff4520"':
+            return Route(status=304, headers={"ETag": '"33ff4520-gzip"'}, content_type="")
+        return Route(body="<rss version='2.0'><channel><title>changed</title></channel></rss>")
+
+    with RouteServer({"/feed/": answer}) as server, Fetcher(FetchSettings(delay=0, retries=0)) as fetcher:
+        capture = fetcher.fetch(server.url("/feed/"), previous=previous)
+    assert capture.status == 304 and capture.body == b"x"
