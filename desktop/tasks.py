@@ -174,9 +174,10 @@ def extract_saved_page(path: Path, *, url: str) -> Post:
 
     Images are listed but not fetched (their hash and size are unknown). Raises NotAPost for a page that holds none.
     """
+    from ingest.comments import merge_comment_pages
     from ingest.crawl import NotAPost
     from ingest.encoding import decode_html
-    from ingest.extract import extract_post_page, merge_comment_pages
+    from ingest.extract import extract_post_page
     from ingest.urls import is_http_url
 
     if not is_http_url(url):
@@ -454,3 +455,11 @@ def set_blog_watch(
     with open_archive(path) as archive:
         archive.set_watch(blog_id, watched=watched, interval_hours=interval_hours)
     return blog_id
+
+
+def load_post_list(
+    path: Path, filter_kwargs: dict[str, object], *, progress: object = None, cancelled: object = None
+) -> list[PostSummary]:
+    """Every post summary of a filtered list (blog, series, category, tag): for an in-memory sort, on a worker."""
+    with open_archive(path) as archive:
+        return archive.list_posts(**filter_kwargs)  # type: ignore[arg-type]

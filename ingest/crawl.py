@@ -8,8 +8,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from ingest.comments import merge_comment_pages
 from ingest.errors import FetchError, IngestError
-from ingest.extract import PostPage, extract_post_page, merge_comment_pages
+from ingest.extract import PostPage, extract_post_page
 from ingest.fetch import Fetcher, decode_html
 from ingest.urls import normalize_url
 from storage.records import Asset, Capture, Post, PreviousCapture

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from ingest.extract import PostPage, extract_post_page, merge_comment_pages
+from ingest.comments import merge_comment_pages
+from ingest.extract import PostPage, extract_post_page
 from storage.records import Comment
 
 PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "pages"

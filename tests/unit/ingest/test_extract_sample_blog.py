@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from ingest.extract import PostPage, extract_post_page, merge_comment_pages
+from ingest.comments import merge_comment_pages
+from ingest.extract import PostPage, extract_post_page
 from storage.records import SeriesRef
 
 ROOT = Path(__file__).resolve().parents[3] / "resources"

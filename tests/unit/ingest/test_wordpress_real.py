@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 from servers import Route, RouteServer, RouteValue, SeenRequest
 
+from ingest.comments import merge_comment_pages
 from ingest.crawl import crawl_post
 from ingest.discover import discover_blog
-from ingest.extract import PostPage, extract_post_page, merge_comment_pages
+from ingest.extract import PostPage, extract_post_page
 from ingest.feeds import parse_feed
 from ingest.fetch import Fetcher, FetchSettings
 from ingest.listing import read_blog_page

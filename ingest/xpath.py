@@ -1,0 +1,81 @@
+"""XPath helpers over lxml trees that tolerate any markup: first match, text of a result, dates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+import lxml.etree
+import lxml.html
+
+from ingest.dates import parse_datetime
+
+NS = {"re": "http://exslt.org/regular-expressions"}
+
+
+def any_match(doc: lxml.html.HtmlElement, xpaths: Iterable[str]) -> bool:
+    return any(select(doc, xpath) for xpath in xpaths)
+
+
+def select(node: lxml.html.HtmlElement, xpath: str) -> list[Any]:
+    result = node.xpath(xpath, namespaces=NS)
+    if isinstance(result, list):
+        return result
+    return [result]
+
+
+def text_of(value: Any) -> str:
+    if isinstance(value, lxml.html.HtmlElement):
+        return " ".join(value.text_content().split())
+    if isinstance(value, str):
+        return " ".join(value.split())
+    return ""
+
+
+def first_text(values: Iterable[Any]) -> str | None:
+    for value in values:
+        text = text_of(value)
+        if text:
+            return text
+    return None
+
+
+def owner_element(value: Any) -> Any:
+    """The element an XPath result belongs to (itself, or the element of an attribute or text result)."""
+    if isinstance(value, lxml.etree._Element):
+        return value
+    getparent = getattr(value, "getparent", None)
+    return getparent() if getparent is not None else None
+
+
+def first_date(*groups: Iterable[Any]) -> datetime | None:
+    for group in groups:
+        for value in group:
+            parsed = parse_datetime(text_of(value)) if value is not None else None
+            if parsed is not None:
+                return parsed
+    return None
+
+
+def unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(value for value in values if value))
+
+
+def select_all(doc: lxml.html.HtmlElement, xpaths: Iterable[str]) -> Iterator[Any]:
+    for xpath in xpaths:
+        yield from select(doc, xpath)
+
+
+def drop_keep_tail(el: lxml.etree._Element) -> None:
+    """Remove `el` from its tree, keeping the text that followed it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
