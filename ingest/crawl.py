@@ -12,13 +12,15 @@ from ingest.comments import merge_comment_pages
 from ingest.errors import FetchError, IngestError
 from ingest.extract import PostPage, extract_post_page
 from ingest.fetch import Fetcher, decode_html
+from ingest.platforms import platform_named
+from ingest.threads import ThreadContext, ThreadFetch
 from ingest.urls import normalize_url
 from storage.records import Asset, Capture, Post, PreviousCapture
 
 log = logging.getLogger(__name__)
 
-MAX_COMMENT_PAGES = 500
-MAX_BODY_PAGES = 50  # pages of one post split into parts  # a guard against endless or cyclic "older comments" chains
+MAX_COMMENT_PAGES = 500  # a guard against endless or cyclic "older comments" chains
+MAX_BODY_PAGES = 50  # pages of one post split into parts
 IMAGE_TYPES = ("image/",)
 _COMMENT_PAGE_RE = re.compile(r"/comment-page-(\d+)/?")
 
@@ -64,43 +66,16 @@ def crawl_post(
         raise NotAPost(f"{url} doesn't look like a blog post, so it was skipped.")
 
     captures: list[Capture] = [first_capture]
-    pages: list[PostPage] = [first]
     seen_urls = {normalize_url(url), normalize_url(first_capture.final_url)}
-    seen_numbers = {first.comment_page_number} if first.comment_page_number is not None else set()
-    queue = list(first.comment_page_urls)
-    thread_complete = True
-    while queue:
-        if cancelled():
-            thread_complete = False
-            break
-        page_url = queue.pop(0)
-        key = normalize_url(page_url)
-        number = _comment_page_number(page_url)
-        if key in seen_urls or (number is not None and number in seen_numbers):
-            continue
-        if len(pages) >= MAX_COMMENT_PAGES:
-            problems.append(f"{url}: stopped after {MAX_COMMENT_PAGES} comment pages; the rest were not fetched.")
-            thread_complete = False
-            break
-        seen_urls.add(key)
-        try:
-            capture = fetcher.fetch(page_url, previous=previous(page_url))
-        except FetchError as exc:
-            problems.append(f"{url}: a comment page could not be fetched ({exc}); its comments are missing.")
-            thread_complete = False
-            continue
-        page = _extract(capture)
-        captures.append(capture)
-        seen_urls.add(normalize_url(capture.final_url))
-        page_number = page.comment_page_number if page.comment_page_number is not None else number
-        if page_number is not None:
-            if page_number in seen_numbers:
-                continue
-            seen_numbers.add(page_number)
-        pages.append(page)
-        queue.extend(u for u in page.comment_page_urls if normalize_url(u) not in seen_urls)
+    html = _HtmlThread(first, fetcher, previous, cancelled, captures, seen_urls, problems)
+    thread = _platform_thread(first, fetcher, previous, html, cancelled)
+    if thread is not None:
+        comments, thread_complete = thread.comments, thread.complete
+        captures.extend(thread.captures)
+        problems.extend(thread.problems)
+    else:
+        comments, thread_complete = merge_comment_pages(html.pages()), html.complete
 
-    comments = merge_comment_pages(pages)
     pieces = (fetcher, previous, captures, seen_urls, problems)
     body_md, body_images = _whole_body(first.post, first.body_page_urls, *pieces)
     images: list[Asset] = []
@@ -125,6 +100,84 @@ def crawl_post(
     )
     unchanged = all(c.status == 304 for c in captures)
     return CrawledPost(post=post, unchanged=unchanged, thread_complete=thread_complete, problems=tuple(problems))
+
+
+class _HtmlThread:
+    """The post's HTML comment pages, fetched on first demand: every "older/newer comments" page, once each."""
+
+    def __init__(
+        self,
+        first: PostPage,
+        fetcher: Fetcher,
+        previous: Callable[[str], PreviousCapture | None],
+        cancelled: Callable[[], bool],
+        captures: list[Capture],
+        seen_urls: set[str],
+        problems: list[str],
+    ) -> None:
+        self.first, self.fetcher, self.previous, self.cancelled = first, fetcher, previous, cancelled
+        self.captures, self.seen_urls, self.problems = captures, seen_urls, problems
+        self.complete = True
+        self._pages: list[PostPage] | None = None
+
+    def pages(self) -> list[PostPage]:
+        if self._pages is None:
+            self._pages = self._fetch_all()
+        return self._pages
+
+    def _fetch_all(self) -> list[PostPage]:
+        first, url = self.first, self.first.url
+        pages: list[PostPage] = [first]
+        seen_urls, problems = self.seen_urls, self.problems
+        seen_numbers = {first.comment_page_number} if first.comment_page_number is not None else set()
+        queue = list(first.comment_page_urls)
+        while queue:
+            if self.cancelled():
+                self.complete = False
+                break
+            page_url = queue.pop(0)
+            key = normalize_url(page_url)
+            number = _comment_page_number(page_url)
+            if key in seen_urls or (number is not None and number in seen_numbers):
+                continue
+            if len(pages) >= MAX_COMMENT_PAGES:
+                problems.append(f"{url}: stopped after {MAX_COMMENT_PAGES} comment pages; the rest were not fetched.")
+                self.complete = False
+                break
+            seen_urls.add(key)
+            try:
+                capture = self.fetcher.fetch(page_url, previous=self.previous(page_url))
+            except FetchError as exc:
+                problems.append(f"{url}: a comment page could not be fetched ({exc}); its comments are missing.")
+                self.complete = False
+                continue
+            page = _extract(capture)
+            self.captures.append(capture)
+            seen_urls.add(normalize_url(capture.final_url))
+            page_number = page.comment_page_number if page.comment_page_number is not None else number
+            if page_number is not None:
+                if page_number in seen_numbers:
+                    continue
+                seen_numbers.add(page_number)
+            pages.append(page)
+            queue.extend(u for u in page.comment_page_urls if normalize_url(u) not in seen_urls)
+        return pages
+
+
+def _platform_thread(
+    first: PostPage,
+    fetcher: Fetcher,
+    previous: Callable[[str], PreviousCapture | None],
+    html: _HtmlThread,
+    cancelled: Callable[[], bool],
+) -> ThreadFetch | None:
+    """The thread through the platform's own interface (ingest/threads.py), or None to read the HTML pages."""
+    hook = getattr(platform_named(first.platform), "fetch_thread", None)
+    if hook is None:
+        return None
+    context = ThreadContext(first=first, fetcher=fetcher, previous=previous, html_pages=html.pages, cancelled=cancelled)
+    result: ThreadFetch | None = hook(context)
+    return result
 
 
 def _whole_body(

@@ -56,7 +56,11 @@ class Selectors:
 
 
 class Platform(Protocol):
-    """What every module in `ingest.platforms.PLATFORMS` provides."""
+    """What every module in `ingest.platforms.PLATFORMS` provides.
+
+    Optional: `fetch_thread(ctx: ingest.threads.ThreadContext) -> ThreadFetch | None`, to read a post's thread
+    through the platform's own interface (REST, feeds) rather than its HTML comment pages (ingest/threads.py).
+    """
 
     NAME: str
     SELECTORS: Selectors
