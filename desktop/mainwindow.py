@@ -1,4 +1,4 @@
-"""The main window: blogs and their posts on the left, the reader on the right, capture jobs below."""
+"""The main window: the library tree and post list on the left, the reader on the right, the jobs panel below."""
 
 from __future__ import annotations
 
@@ -9,43 +9,40 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
-    QPushButton,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
-    QToolBar,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import tasks
+from desktop.actions import build_actions, icon
 from desktop.dialogs import AddBlogDialog, blog_url_problem, normalize_typed_url
-from desktop.models import BlogListModel, PostListModel, SearchResultsModel
+from desktop.export_dialog import ExportDialog
+from desktop.jobs import JobsPanel
+from desktop.library import LibraryModel
+from desktop.models import PostFilter, PostListModel
+from desktop.provenance import ProvenanceDialog
 from desktop.reader import PostReader
-from desktop.tasks import (
-    USER_ERRORS,
-    ArchiveSettings,
-    Progress,
-    load_blog_list,
-    load_post_summaries,
-    prepare_archive,
-    search_archive,
-)
-from desktop.workers import Job, JobProgressWidget, JobRunner, Lane
-from resources import ICONS_DIR
+from desktop.search_panel import SearchPanel
+from desktop.settings import AppSettings, SettingsDialog
+from desktop.tasks import USER_ERRORS, Progress, load_library, prepare_archive, search_archive_filtered
+from desktop.watch import WatchScheduler, summarize_arrivals
+from desktop.workers import Job, JobRunner, Lane
 from storage.archive import Archive, open_archive
+from storage.queries import TermCount, WatchedBlog
 from storage.records import BlogSummary, CrawlReport, PostSummary, SearchHit
 
 log = logging.getLogger(__name__)
@@ -53,6 +50,13 @@ log = logging.getLogger(__name__)
 ORGANIZATION = "Threadbook"
 APPLICATION = "Threadbook"
 LIVE_REFRESH_SECONDS = 2.0  # how often the lists catch up with a running crawl
+SEARCH_DELAY_MS = 250  # search as you type, once typing pauses this long
+__all__ = ["APPLICATION", "ORGANIZATION", "MainWindow", "icon", "plural", "summarize_report"]
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 post", "2 posts", "1,204 posts"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def summarize_report(report: CrawlReport) -> str:
@@ -70,24 +74,23 @@ def summarize_report(report: CrawlReport) -> str:
     return text
 
 
-def plural(count: int, noun: str) -> str:
-    """ "1 post", "2 posts", "1,204 posts"."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
-def icon(name: str) -> QIcon:
-    path = ICONS_DIR / f"{name}.svg"
-    return QIcon(str(path)) if path.exists() else QIcon()
+def _list_view(model: object) -> QTreeView:
+    view = QTreeView()
+    view.setModel(model)  # type: ignore[arg-type]
+    view.setUniformRowHeights(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    return view
 
 
 class MainWindow(QMainWindow):
-    """Browse an archive: blogs, posts, the reader; add blogs and watch their capture."""
+    """Browse an archive (library, posts, reader, search); add, update, watch and export blogs."""
 
     archive_opened = Signal(str)  # the archive file, once it is ready to browse
     blogs_refreshed = Signal()
     job_ended = Signal(str)  # the one-line summary or error message of a finished job
     search_finished = Signal(int)  # how many hits the current search found
     post_list_sorted = Signal()  # a long post list was read in full on a worker for an in-memory sort
+    watch_notice = Signal(str)  # what a watch run brought
 
     def __init__(
         self,
@@ -99,13 +102,16 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.settings = settings or QSettings(ORGANIZATION, APPLICATION)
+        self.prefs = AppSettings(self.settings)
         self.runner = runner or JobRunner(self)
         self.archive: Archive | None = None
         self.archive_path: Path | None = None
-        self.archive_settings = ArchiveSettings()
+        self.archive_settings = self.prefs.archive_settings()
         self.error_box: QMessageBox | None = None
         self.add_dialog: AddBlogDialog | None = None
-        self._progress_widgets: dict[int, JobProgressWidget] = {}
+        self.export_dialog: ExportDialog | None = None
+        self.provenance_dialog: ProvenanceDialog | None = None
+        self._terms: list[TermCount] = []
         self._restoring_selection = False
         self._search_generation = 0
         self._blogs_generation = 0
@@ -116,42 +122,50 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("threadbook"))
         self.setAcceptDrops(True)
         self._build_views()
-        self._build_actions()
+        build_actions(self)
+        self.search_edit.returnPressed.connect(lambda: self.start_search(self.search_edit.text()))
+        self.search_edit.textChanged.connect(self._on_search_text)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(lambda: self.start_search(self.search_edit.text()))
+        self._fill_recent_menu()
+        self.watcher = WatchScheduler(self, check_minutes=self.prefs.watch_check_minutes())
+        self.watcher.check_due.connect(self.update_watched)
         self._restore_state()
         if archive_path is not None:
             self.open_archive_file(Path(archive_path))
 
     # -- construction
     def _build_views(self) -> None:
-        self.blog_model = BlogListModel(self)
-        self.blog_view = QTreeView()
-        self.blog_view.setModel(self.blog_model)
-        self.blog_view.setRootIsDecorated(False)
-        self.blog_view.setUniformRowHeights(True)
-        self.blog_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        blog_header = self.blog_view.header()
-        blog_header.setStretchLastSection(False)
-        blog_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        blog_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        blog_header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.blog_view.selectionModel().currentRowChanged.connect(self._on_blog_changed)
+        self.blog_model = LibraryModel(self)
+        self.blog_view = _list_view(self.blog_model)
+        header = self.blog_view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.blog_view.selectionModel().currentChanged.connect(self._on_library_changed)
+        self.blog_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.blog_view.customContextMenuRequested.connect(self._library_menu)
 
         self.post_model = PostListModel(self)
-        self.post_view = QTreeView()
-        self.post_view.setModel(self.post_model)
+        self.post_view = _list_view(self.post_model)
         self.post_view.setRootIsDecorated(False)
-        self.post_view.setUniformRowHeights(True)
         self.post_view.setAlternatingRowColors(True)
-        self.post_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.post_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         post_header = self.post_view.header()
         post_header.setSortIndicator(PostListModel.DATE, Qt.SortOrder.DescendingOrder)  # storage's default order
         self.post_view.setSortingEnabled(True)
         post_header.setStretchLastSection(False)
         post_header.setSectionResizeMode(PostListModel.TITLE, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((PostListModel.DATE, 86), (PostListModel.AUTHOR, 112), (PostListModel.COMMENTS, 74)):
+        widths = ((PostListModel.DATE, 86), (PostListModel.AUTHOR, 104), (PostListModel.COMMENTS, 80))
+        for column, width in (*widths, (PostListModel.CAPTURED, 86)):
             post_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             post_header.resizeSection(column, width)
         self.post_view.selectionModel().currentRowChanged.connect(self._on_post_changed)
+        self.post_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.post_view.customContextMenuRequested.connect(self._post_menu)
         self.post_model.reloaded.connect(self._reselect_current_post)
         self.post_model.full_list_wanted.connect(self._load_full_post_list)
 
@@ -166,41 +180,21 @@ class MainWindow(QMainWindow):
         posts_layout.addWidget(self.post_view, 1)
 
         # Search results take the post list's place until the search is cleared.
-        self.search_model = SearchResultsModel(self)
-        self.search_view = QTreeView()
-        self.search_view.setModel(self.search_model)
-        self.search_view.setRootIsDecorated(False)
-        self.search_view.setUniformRowHeights(True)
-        self.search_view.setAlternatingRowColors(True)
-        self.search_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        search_header = self.search_view.header()
-        search_header.setStretchLastSection(True)
-        search_header.resizeSection(SearchResultsModel.POST, 170)
-        search_header.resizeSection(SearchResultsModel.WHERE, 110)
-        self.search_view.selectionModel().currentRowChanged.connect(self._on_hit_changed)
-        self.search_label = QLabel("")
-        self.search_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.search_label.setContentsMargins(2, 4, 0, 0)
-        self.back_button = QPushButton("Back to posts")
-        self.back_button.clicked.connect(self.clear_search)
-        search_top = QHBoxLayout()
-        search_top.addWidget(self.search_label, 1)
-        search_top.addWidget(self.back_button)
-        results_box = QWidget()
-        results_layout = QVBoxLayout(results_box)
-        results_layout.setContentsMargins(0, 0, 0, 0)
-        results_layout.setSpacing(2)
-        results_layout.addLayout(search_top)
-        results_layout.addWidget(self.search_view, 1)
+        self.search_panel = SearchPanel()
+        self.search_model, self.search_view = self.search_panel.model, self.search_panel.view
+        self.search_label, self.back_button = self.search_panel.label, self.search_panel.back_button
+        self.search_panel.back_requested.connect(self.clear_search)
+        self.search_panel.hit_activated.connect(self.open_hit)
+        self.search_panel.filter_bar.changed.connect(lambda: self.start_search(self.search_edit.text()))
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(posts_box)
-        self.list_stack.addWidget(results_box)
+        self.list_stack.addWidget(self.search_panel)
 
         self.left_splitter = QSplitter(Qt.Orientation.Vertical)
         self.left_splitter.addWidget(self.blog_view)
         self.left_splitter.addWidget(self.list_stack)
         self.left_splitter.setStretchFactor(0, 1)
-        self.left_splitter.setStretchFactor(1, 4)
+        self.left_splitter.setStretchFactor(1, 3)
         self.left_splitter.setChildrenCollapsible(False)
 
         self.reader = PostReader()
@@ -216,73 +210,17 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.main_splitter)
         self.setCentralWidget(central)
 
+        self.jobs_panel = JobsPanel(self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_panel)
+
         self.stats_label = QLabel("")
         self.stats_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self.stats_label)
         self.error_label = QLabel("")  # the last error, kept visible until the next job ends
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setStyleSheet("color: #a40000;")
+        self.error_label.setStyleSheet("color: #d03030;")  # readable on light and dark status bars
         self.error_label.hide()
         self.statusBar().addWidget(self.error_label, 1)
-
-    def _build_actions(self) -> None:
-        self.add_blog_action = QAction(icon("add-blog"), "&Add blog…", self)
-        self.add_blog_action.setShortcut(QKeySequence("Ctrl+N"))
-        self.add_blog_action.setStatusTip("Archive a blog with all its posts and comment threads")
-        self.add_blog_action.triggered.connect(self.show_add_blog_dialog)
-        self.open_action = QAction(icon("open-archive"), "&Open archive…", self)
-        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.open_action.triggered.connect(self.choose_archive_file)
-        self.refresh_action = QAction(icon("refresh"), "&Refresh", self)
-        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
-        self.refresh_action.triggered.connect(self.refresh)
-        self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.quit_action.triggered.connect(self.close)
-        self.expand_action = QAction("&Expand all comments", self)
-        self.expand_action.triggered.connect(self.reader.thread_view.expand_all)
-        self.collapse_action = QAction("&Collapse all comments", self)
-        self.collapse_action.triggered.connect(self.reader.thread_view.collapse_all)
-        self.about_action = QAction("&About Threadbook", self)
-        self.about_action.triggered.connect(self._show_about)
-
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self.add_blog_action)
-        file_menu.addAction(self.open_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addAction(self.refresh_action)
-        view_menu.addSeparator()
-        view_menu.addAction(self.expand_action)
-        view_menu.addAction(self.collapse_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self.about_action)
-
-        toolbar = QToolBar("Main")
-        toolbar.setObjectName("main-toolbar")
-        toolbar.setMovable(False)
-        toolbar.setIconSize(QSize(20, 20))
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.addAction(self.add_blog_action)
-        toolbar.addAction(self.open_action)
-        toolbar.addAction(self.refresh_action)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        toolbar.addWidget(spacer)
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Search posts and comments…")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setFixedWidth(300)
-        self.search_edit.returnPressed.connect(lambda: self.start_search(self.search_edit.text()))
-        self.search_edit.textChanged.connect(lambda text: None if text.strip() else self.clear_search())
-        toolbar.addWidget(self.search_edit)
-        self.find_action = QAction("&Find…", self)
-        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(self._focus_search)
-        self.addAction(self.find_action)
-        self.addToolBar(toolbar)
 
     # -- settings
     def _restore_state(self) -> None:
@@ -290,18 +228,23 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 800)
-            self.main_splitter.setSizes([500, 700])
-            self.left_splitter.setSizes([110, 640])
-            self.reader.splitter.setSizes([340, 400])
-            self.reader.thread_view.splitter.setSizes([290, 80])
+            self.resize(1280, 800)
+            self.main_splitter.setSizes([520, 740])
+            self.left_splitter.setSizes([170, 430])
+            self.reader.splitter.setSizes([300, 300])
+            self.reader.thread_view.splitter.setSizes([220, 80])
+            self.resizeDocks([self.jobs_panel], [150], Qt.Orientation.Vertical)
+        state = self.settings.value("mainwindow/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
         for key, splitter in self._splitters().items():
-            state = self.settings.value(f"mainwindow/{key}")
-            if isinstance(state, QByteArray) and not state.isEmpty():
-                splitter.restoreState(state)
+            value = self.settings.value(f"mainwindow/{key}")
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                splitter.restoreState(value)
 
     def _save_state(self) -> None:
         self.settings.setValue("mainwindow/geometry", self.saveGeometry())
+        self.settings.setValue("mainwindow/state", self.saveState())
         for key, splitter in self._splitters().items():
             self.settings.setValue(f"mainwindow/{key}", splitter.saveState())
         if self.archive_path is not None:
@@ -315,6 +258,21 @@ class MainWindow(QMainWindow):
             "reader_splitter": self.reader.splitter,
             "thread_splitter": self.reader.thread_view.splitter,
         }
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.prefs.recent_archives()
+        for path in recent:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(functools.partial(self.open_archive_file, Path(path)))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def show_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.prefs, archive_path=self.archive_path, parent=self)
+        dialog.accepted.connect(lambda: setattr(self, "archive_settings", self.prefs.archive_settings()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     # -- the archive
     def choose_archive_file(self) -> None:
@@ -357,9 +315,13 @@ class MainWindow(QMainWindow):
         except USER_ERRORS as exc:
             self._show_error(str(exc))
             return
+        self.prefs.add_recent_archive(path)
+        self._fill_recent_menu()
         self._show_blogs(blogs)
         self.statusBar().showMessage(f"Opened {path}", 5000)
         self.archive_opened.emit(str(path))
+        self.refresh()  # the library tree's series, categories and tags, and the watch marks
+        self.watcher.start()
 
     def _close_archive(self) -> None:
         self.post_model.set_source(None)
@@ -370,35 +332,43 @@ class MainWindow(QMainWindow):
             self.archive = None
 
     def refresh(self, *, then: Callable[[], object] | None = None) -> Job | None:
-        """Re-read the blog list (on a worker) and then the current post list, keeping the selection;
+        """Re-read the library (on a worker) and then the current post list, keeping the selection;
         `then` runs once the new lists are shown."""
         if self.archive is None or self.archive_path is None:
             return None
         self._blogs_generation += 1
-        job = Job(functools.partial(load_blog_list, self.archive_path), title="list blogs")
-        job.signals.finished.connect(functools.partial(self._on_blogs_loaded, self._blogs_generation, then))
+        job = Job(functools.partial(load_library, self.archive_path), title="read the library")
+        job.signals.finished.connect(functools.partial(self._on_library_loaded, self._blogs_generation, then))
         job.signals.failed.connect(self._on_job_failed)
         return self.runner.start(job, lane=Lane.BACKGROUND)
 
-    def _on_blogs_loaded(self, generation: int, then: Callable[[], object] | None, blogs: object) -> None:
+    def _on_library_loaded(self, generation: int, then: Callable[[], object] | None, result: object) -> None:
         if generation == self._blogs_generation and self.archive is not None:
-            self._show_blogs(blogs)  # type: ignore[arg-type]
+            blogs, terms, watch = cast(tuple[list[BlogSummary], list[TermCount], list[WatchedBlog]], result)
+            self._show_blogs(blogs, terms, watch)
         if then is not None:
             then()
 
-    def _show_blogs(self, blogs: list[BlogSummary]) -> None:
-        """Show a fresh blog list, keep the selected blog, and re-read its post list (one page)."""
+    def _show_blogs(
+        self, blogs: list[BlogSummary], terms: list[TermCount] | None = None, watch: list[WatchedBlog] | None = None
+    ) -> None:
+        """Show a fresh library, keep the selected node, and re-read its post list (one page)."""
         if self.archive is None:
             return
-        current_blog = self._current_blog_id()
+        if terms is not None:
+            self._terms = terms
+        current = self._current_filter()
         self._restoring_selection = True
         try:
-            self.blog_model.set_blogs(blogs)
-            self.blog_view.setCurrentIndex(self.blog_model.index(self.blog_model.row_of(current_blog), 0))
+            self.blog_model.set_blogs(blogs, self._terms, watch or [])
+            index = self.blog_model.index_of(current)
+            self.blog_view.setCurrentIndex(index)
+            current = LibraryModel.filter_at(index) or PostFilter()
         finally:
             self._restoring_selection = False
-        self.post_model.set_source(self.archive, blog_id=current_blog)  # reselects the post shown
+        self.post_model.set_source(self.archive, post_filter=current)  # reselects the post shown
         self._update_posts_label()
+        self.search_panel.filter_bar.set_choices(blogs, self._terms)
         posts = sum(blog.post_count for blog in blogs)
         comments = sum(blog.comment_count for blog in blogs)
         self.stats_label.setText(
@@ -420,36 +390,40 @@ class MainWindow(QMainWindow):
             self._restoring_selection = False
         self.post_view.scrollTo(self.post_model.index(row, 0))
 
-    def _load_full_post_list(self, blog_id: object) -> Job | None:
-        if self.archive_path is None:
+    def _load_full_post_list(self, post_filter: object) -> Job | None:
+        if self.archive_path is None or not isinstance(post_filter, PostFilter):
             return None
         self.statusBar().showMessage("Sorting every post… (reading the whole list)")
-        job = Job(functools.partial(load_post_summaries, self.archive_path, blog_id), title="load post list")
-        job.signals.finished.connect(self._on_full_post_list)
+        work = functools.partial(tasks.load_post_list, self.archive_path, post_filter.kwargs())
+        job = Job(work, title="load post list")
+        job.signals.finished.connect(functools.partial(self._on_full_post_list, post_filter))
         job.signals.failed.connect(self._on_job_failed)
         return self.runner.start(job, lane=Lane.BACKGROUND)
 
-    def _on_full_post_list(self, result: object) -> None:
-        blog_id, rows = cast(tuple[int | None, list[PostSummary]], result)
-        if self.post_model.set_all_rows(blog_id, rows):
-            self.statusBar().showMessage(f"Sorted {len(rows):,} posts", 5000)
+    def _on_full_post_list(self, post_filter: PostFilter, rows: object) -> None:
+        if self.post_model.set_all_rows(post_filter, cast(list[PostSummary], rows)):
+            self.statusBar().showMessage(f"Sorted {len(cast(list[PostSummary], rows)):,} posts", 5000)
         self.post_list_sorted.emit()
 
+    def _current_filter(self) -> PostFilter:
+        return LibraryModel.filter_at(self.blog_view.currentIndex()) or PostFilter()
+
     def _current_blog_id(self) -> int | None:
-        blog = self.blog_model.blog_at(self.blog_view.currentIndex().row())
-        return blog.id if blog is not None else None
+        return self._current_filter().blog_id
 
     def _update_posts_label(self) -> None:
-        blog = self.blog_model.blog_at(self.blog_view.currentIndex().row())
-        where = blog.title if blog is not None else "all blogs"
-        total = self.post_model.total()
-        self.posts_label.setText(f"{total:,} post{'s' if total != 1 else ''} in {where}")
+        index = self.blog_view.currentIndex()
+        where = index.siblingAtColumn(0).data() if index.isValid() else "All blogs"
+        where = "all blogs" if where == "All blogs" else str(where).removesuffix("  ◉")
+        self.posts_label.setText(f"{plural(self.post_model.total(), 'post')} in {where}")
 
-    def _on_blog_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+    def _on_library_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self.archive is None or self._restoring_selection:
             return
-        blog = self.blog_model.blog_at(current.row())
-        self.post_model.set_source(self.archive, blog_id=blog.id if blog is not None else None)
+        post_filter = LibraryModel.filter_at(current)
+        if post_filter is None:
+            return  # a group heading ("Series", "Tags")
+        self.post_model.set_source(self.archive, post_filter=post_filter)
         self._update_posts_label()
 
     def _on_post_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -472,13 +446,25 @@ class MainWindow(QMainWindow):
             return
         self.reader.show_post(post)
 
-    def _focus_search(self) -> None:
+    def selected_posts(self) -> list[PostSummary]:
+        rows = sorted({index.row() for index in self.post_view.selectionModel().selectedRows()})
+        return [post for row in rows if (post := self.post_model.post_at(row)) is not None]
+
+    # -- search: archive-wide, so it runs on a worker with its own connection
+    def focus_search(self) -> None:
         self.search_edit.setFocus()
         self.search_edit.selectAll()
 
-    # -- search: archive-wide, so it runs on a worker with its own connection
+    def _on_search_text(self, text: str) -> None:
+        if text.strip():
+            self._search_timer.start()  # search as you type, once typing pauses
+        else:
+            self._search_timer.stop()
+            self.clear_search()
+
     def start_search(self, query: str) -> Job | None:
-        """Search the archive for `query` in the background; the results replace the post list."""
+        """Search the archive for `query` (with the filters set) in the background; hits replace the post list."""
+        self._search_timer.stop()
         query = query.strip()
         if not query:
             self.clear_search()
@@ -489,7 +475,9 @@ class MainWindow(QMainWindow):
         generation = self._search_generation
         self.search_label.setText(f"Searching for “{query}”…")
         self.list_stack.setCurrentIndex(1)
-        job = Job(functools.partial(search_archive, self.archive_path, query), title=f"search {query}")
+        filters = self.search_panel.filter_bar.filters()
+        work = functools.partial(search_archive_filtered, self.archive_path, query, filters)
+        job = Job(work, title=f"search {query}")
         job.signals.finished.connect(functools.partial(self._on_search_finished, generation))
         job.signals.failed.connect(self._on_job_failed)
         return self.runner.start(job, lane=Lane.BACKGROUND)
@@ -498,13 +486,8 @@ class MainWindow(QMainWindow):
         if generation != self._search_generation or self.list_stack.currentIndex() != 1:
             return  # a newer search was started, or the search was cleared meanwhile
         query, hits = cast(tuple[str, list[SearchHit]], result)
-        self.search_model.set_hits(query, hits)
-        count = len(hits)
-        self.search_label.setText(
-            f"{count:,} match{'es' if count != 1 else ''} for “{query}”" if count else f"Nothing matches “{query}”"
-        )
-        self.search_view.resizeColumnToContents(SearchResultsModel.WHERE)
-        self.search_finished.emit(count)
+        self.search_panel.show_hits(query, hits)
+        self.search_finished.emit(len(hits))
 
     def clear_search(self) -> None:
         self._search_generation += 1
@@ -513,9 +496,9 @@ class MainWindow(QMainWindow):
         if self.search_edit.text():
             self.search_edit.clear()
 
-    def _on_hit_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        hit = self.search_model.hit_at(current.row()) if current.isValid() else None
-        if hit is None:
+    def open_hit(self, hit: object) -> None:
+        """Show the post of a search hit; for a comment hit, select that comment and scroll to it."""
+        if not isinstance(hit, SearchHit):
             return
         self.show_post(hit.post_id)
         if hit.comment_source_id is not None:
@@ -523,15 +506,15 @@ class MainWindow(QMainWindow):
 
     # -- capture jobs
     def show_add_blog_dialog(self, url: str = "") -> AddBlogDialog:
-        """Open the Add blog dialog (non-modal to the event loop: `open()`, not `exec()`)."""
-        dialog = AddBlogDialog(self, url=url, settings=self.archive_settings)
+        """Open the Add blog dialog (non-modal to the event loop: `open()`, not `exec()`); it previews the address."""
+        dialog = AddBlogDialog(self, url=url, settings=self.archive_settings, runner=self.runner)
         dialog.accepted.connect(lambda: self.add_blog(dialog.url(), settings=dialog.settings()))
         dialog.finished.connect(dialog.deleteLater)
         self.add_dialog = dialog
         dialog.open()
         return dialog
 
-    def add_blog(self, url: str, *, settings: ArchiveSettings | None = None) -> Job | None:
+    def add_blog(self, url: str, *, settings: tasks.ArchiveSettings | None = None, title: str = "") -> Job | None:
         """Start archiving `url` on the write lane; None (and a message) if the address is not http(s)."""
         url = normalize_typed_url(url)
         problem = blog_url_problem(url)
@@ -544,14 +527,79 @@ class MainWindow(QMainWindow):
         if settings is not None:
             self.archive_settings = settings
         work = functools.partial(tasks.archive_blog, url, db_path=self.archive_path, settings=self.archive_settings)
-        job = Job(work, title=url)
-        widget = JobProgressWidget(job)
-        self._progress_widgets[id(job)] = widget
-        self.statusBar().addPermanentWidget(widget)
+        return self._start_capture(Job(work, title=title or url))
+
+    def _start_capture(self, job: Job) -> Job:
+        self.jobs_panel.track(job)
+        self.jobs_panel.show()
         job.signals.progress.connect(self._on_archive_progress)
-        job.signals.finished.connect(functools.partial(self._on_archive_finished, job))
-        job.signals.failed.connect(functools.partial(self._on_archive_failed, job))
+        job.signals.finished.connect(functools.partial(self._on_capture_finished, job))
+        job.signals.failed.connect(functools.partial(self._on_capture_failed, job))
         self.error_label.hide()
+        return self.runner.start(job, lane=Lane.WRITE)
+
+    def update_current(self) -> Job | None:
+        """F5: update the posts selected in the list if the list has focus, else the selected blog (or all)."""
+        if self.post_view.hasFocus() and len(self.selected_posts()) == 1:
+            return self.update_post(self.selected_posts()[0])
+        blog_id = self._current_blog_id()
+        return self.update_blogs(None if blog_id is None else [blog_id])
+
+    def update_blogs(self, blog_ids: list[int] | None, *, watched_only: bool = False) -> Job | None:
+        """Re-capture blogs incrementally on the write lane (None: every blog)."""
+        if self.archive_path is None:
+            return None
+        names = [b.title or b.url for b in self.blog_model.blogs() if blog_ids is None or b.id in blog_ids]
+        title = ("Watch: " if watched_only else "Update ") + (names[0] if len(names) == 1 else "all blogs")
+        work = functools.partial(
+            tasks.update_blogs,
+            db_path=self.archive_path,
+            blog_ids=blog_ids,
+            watched_only=watched_only,
+            settings=self.archive_settings,
+        )
+        return self._start_capture(Job(work, title=title))
+
+    def update_post(self, post: PostSummary) -> Job | None:
+        """Re-capture one post (and its thread) incrementally."""
+        return self.add_blog(post.url, title=f"Update “{post.title or post.url}”")
+
+    def update_watched(self) -> Job | None:
+        """The watch timer: update the watched blogs that are due (nothing else runs meanwhile on the write lane)."""
+        if self.archive_path is None or self._closed:
+            return None
+        if not any((w := self.blog_model.watch_of(b.id)) and w.watched for b in self.blog_model.blogs()):
+            return None
+        return self.update_blogs(None, watched_only=True)
+
+    def toggle_watch(self) -> Job | None:
+        """Ask for the interval and mark the selected blog watched (or stop watching it)."""
+        blog_id = self._current_blog_id()
+        if blog_id is None or self.archive_path is None:
+            self._show_error("Select a blog in the library first.")
+            return None
+        current = self.blog_model.watch_of(blog_id)
+        hours, ok = QInputDialog.getDouble(
+            self,
+            "Watch this blog",
+            "Update every (hours; 0 stops watching):",
+            current.interval_hours if current and current.watched else 24.0,
+            0.0,
+            24.0 * 30,
+            1,
+        )
+        if not ok:
+            return None
+        return self.set_watch(blog_id, hours)
+
+    def set_watch(self, blog_id: int, hours: float) -> Job | None:
+        if self.archive_path is None:
+            return None
+        watched = hours > 0
+        work = functools.partial(tasks.set_blog_watch, self.archive_path, blog_id, watched, hours if watched else 24.0)
+        job = Job(work, title="watch")
+        job.signals.finished.connect(lambda _result: self.refresh())
+        job.signals.failed.connect(self._on_job_failed)
         return self.runner.start(job, lane=Lane.WRITE)
 
     def _on_archive_progress(self, progress: object) -> None:
@@ -566,35 +614,89 @@ class MainWindow(QMainWindow):
             self._last_live_refresh = now
             self.refresh()
 
-    def _on_archive_finished(self, job: Job, report: object) -> None:
-        self._remove_progress(job)
-        message = summarize_report(report) if isinstance(report, CrawlReport) else "Finished."
+    def _on_capture_finished(self, job: Job, result: object) -> None:
+        reports = result if isinstance(result, list) else [result]
+        reports = [r for r in reports if isinstance(r, CrawlReport)]
+        if job.title.startswith("Watch: ") or isinstance(result, list):
+            message = summarize_arrivals(reports) if job.title.startswith("Watch: ") else ""
+            if not message:
+                message = "; ".join(summarize_report(r) for r in reports) or "Nothing to update."
+            if job.title.startswith("Watch: "):
+                self.watch_notice.emit(message)
+        else:
+            message = summarize_report(reports[0]) if reports else "Finished."
+        problems = tuple(p for r in reports for p in r.problems)
+        self.jobs_panel.finish(job, message, problems=problems)
         self.statusBar().showMessage(message)
         self._after_refresh(lambda: self.job_ended.emit(message))
 
-    def _on_archive_failed(self, job: Job, message: str) -> None:
-        self._remove_progress(job)
+    def _on_capture_failed(self, job: Job, message: str) -> None:
+        self.jobs_panel.finish(job, message, failed=True)
         self._show_error(message)
         self._after_refresh(lambda: self.job_ended.emit(message))  # a failed crawl keeps the posts it saved
 
     def _after_refresh(self, then: Callable[[], object]) -> None:
-        if self.refresh(then=then) is None:
+        if self._closed or self.refresh(then=then) is None:
             then()
-
-    def _remove_progress(self, job: Job) -> None:
-        widget = self._progress_widgets.pop(id(job), None)
-        if widget is not None:
-            self.statusBar().removeWidget(widget)
-            widget.deleteLater()
 
     def _on_job_failed(self, message: str) -> None:
         self._show_error(message)
         self.job_ended.emit(message)
 
     def cancel_jobs(self) -> None:
-        for widget in self._progress_widgets.values():
-            widget.cancel()
+        for row in self.jobs_panel.running_rows():
+            row.cancel()
         self.runner.cancel_all()
+
+    # -- dialogs
+    def show_export_dialog(self) -> ExportDialog | None:
+        if self.archive_path is None:
+            self._show_error("Open an archive first (File → Open archive…).")
+            return None
+        series = sorted({t.name for t in self._terms if t.kind == "series"}, key=str.casefold)
+        current = self._current_filter().series
+        if current in series:
+            series.remove(current)
+            series.insert(0, current)
+        dialog = ExportDialog(
+            archive_path=self.archive_path,
+            runner=self.runner,
+            series=series,
+            selected=self.selected_posts(),
+            out_dir=self.prefs.export_dir(),
+            page_size=self.prefs.page_size(),
+            parent=self,
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_provenance(self) -> ProvenanceDialog | None:
+        post = self.reader.post
+        if post is None or post.id is None or self.archive_path is None:
+            self._show_error("Open a post first: provenance is shown for the post in the reader.")
+            return None
+        dialog = ProvenanceDialog(post, archive_path=self.archive_path, runner=self.runner, parent=self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.provenance_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _post_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        posts = self.selected_posts()
+        if len(posts) == 1:
+            menu.addAction("Update this post").triggered.connect(lambda: self.update_post(posts[0]))
+            menu.addAction(self.provenance_action)
+        menu.addAction(self.export_action)
+        menu.popup(self.post_view.viewport().mapToGlobal(pos))
+
+    def _library_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        for action in (self.update_action, self.watch_action, self.export_action):
+            menu.addAction(action)
+        menu.popup(self.blog_view.viewport().mapToGlobal(pos))
 
     def _show_error(self, message: str) -> None:
         """Say what went wrong without blocking: a status-bar line plus a window-modal box (open(), not exec())."""
@@ -607,17 +709,6 @@ class MainWindow(QMainWindow):
         box.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote web text (titles, URLs)
         box.finished.connect(box.deleteLater)
         self.error_box = box
-        box.open()
-
-    def _show_about(self) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle("About Threadbook")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(
-            "Threadbook archives blog posts with their whole comment threads, "
-            "and binds series of them into PDF anthologies."
-        )
-        box.finished.connect(box.deleteLater)
         box.open()
 
     # -- drag and drop: a link dropped on the window is archived
@@ -648,11 +739,18 @@ class MainWindow(QMainWindow):
 
     # -- closing
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Cancel running captures and wait for them (posts saved so far stay), then close the archive."""
+        """Cancel running jobs and wait for them (posts saved so far stay), then close the archive."""
         self._closed = True
+        self.watcher.stop()
         self._save_state()
         if self.runner.active_jobs():
             self.statusBar().showMessage("Stopping running jobs…")
+        for dialog in (self.add_dialog, self.export_dialog, self.provenance_dialog):
+            try:
+                if dialog is not None:
+                    dialog.close()
+            except RuntimeError:  # already deleted by Qt
+                pass
         self.cancel_jobs()
         self.runner.shutdown()
         self._close_archive()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -12,13 +13,26 @@ from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from storage.queries import PostOrder
-from storage.records import SNIPPET_END, SNIPPET_START, BlogSummary, Comment, PostSummary, SearchHit
+from storage.records import Comment, PostSummary
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a value that sorts correctly (numbers, timestamps, folded text)
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2  # the record behind a row
 PAGE_SIZE = 200  # rows fetched per page; a page is one small indexed read
 PREVIEW_CHARS = 300  # comment text shown in the tree's column; the full text is in the detail pane
+
+
+@dataclass(frozen=True, slots=True)
+class PostFilter:
+    """Which posts a list shows: a blog (None: all), and at most one of series, category, tag."""
+
+    blog_id: int | None = None
+    series: str | None = None
+    category: str | None = None
+    tag: str | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"blog_id": self.blog_id, "series": self.series, "category": self.category, "tag": self.tag}
 
 
 class PostSource(Protocol):
@@ -32,9 +46,18 @@ class PostSource(Protocol):
         offset: int = 0,
         limit: int | None = None,
         order: PostOrder = "published",
+        category: str | None = None,
+        tag: str | None = None,
     ) -> list[PostSummary]: ...
 
-    def count_posts(self, *, blog_id: int | None = None) -> int: ...
+    def count_posts(
+        self,
+        *,
+        blog_id: int | None = None,
+        series: str | None = None,
+        category: str | None = None,
+        tag: str | None = None,
+    ) -> int: ...
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -51,92 +74,37 @@ def _sort_key_datetime(value: datetime | None) -> float:
     return value.timestamp() if value is not None else float("-inf")
 
 
-class BlogListModel(QAbstractTableModel):
-    """The archived blogs, with an "All blogs" row first (its record is None)."""
-
-    COLUMNS = ("Blog", "Posts", "Comments")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._blogs: list[BlogSummary] = []
-
-    def set_blogs(self, blogs: Sequence[BlogSummary]) -> None:
-        self.beginResetModel()
-        self._blogs = list(blogs)
-        self.endResetModel()
-
-    def blogs(self) -> list[BlogSummary]:
-        return list(self._blogs)
-
-    def blog_at(self, row: int) -> BlogSummary | None:
-        """The blog on `row`, or None for the "All blogs" row."""
-        return self._blogs[row - 1] if 1 <= row <= len(self._blogs) else None
-
-    def row_of(self, blog_id: int | None) -> int:
-        for row, blog in enumerate(self._blogs, start=1):
-            if blog.id == blog_id:
-                return row
-        return 0
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._blogs) + 1
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        blog = self.blog_at(index.row())
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if blog is None:
-                totals = (sum(b.post_count for b in self._blogs), sum(b.comment_count for b in self._blogs))
-                return ("All blogs", f"{totals[0]:,}", f"{totals[1]:,}")[column]
-            return (blog.title or blog.url, f"{blog.post_count:,}", f"{blog.comment_count:,}")[column]
-        if role == Qt.ItemDataRole.ToolTipRole and blog is not None:
-            return html.escape(f"{blog.title}\n{blog.url}\n{blog.platform}").replace("\n", "<br>")
-        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and blog is None:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == RECORD_ROLE:
-            return blog
-        return None
-
-
 class PostListModel(QAbstractTableModel):
     """Post summaries of one blog (or all), fetched a page at a time as the view scrolls.
 
     `canFetchMore`/`fetchMore` keep every read a small indexed page, so a 100k-post archive opens at once.
-    Sorting re-queries the archive in the new order when storage offers it (date either way, title A-Z);
-    other orders sort in memory, after loading every page if the list is short (`FULL_SORT_LIMIT`), or
-    else only the rows loaded so far, re-sorting as more arrive.
+    Sorting re-queries the archive in the new order: every column but Comments is an index scan in storage.
+    Ordering by comment count has no index (about 150 ms a page at 100k posts), so that one sorts in memory:
+    after loading every page if the list is short (`FULL_SORT_LIMIT`), or else the window reads the whole
+    list on a worker (`full_list_wanted`) while the rows loaded so far are sorted.
     """
 
     reloaded = Signal()  # the list was re-read from the archive (filter, order or refresh) and its first page is in
-    full_list_wanted = Signal(object)  # blog id (or None): an in-memory sort needs every row, read them off-thread
+    full_list_wanted = Signal(object)  # a PostFilter: an in-memory sort needs every row, read them off-thread
 
-    COLUMNS = ("Title", "Date", "Author", "Comments")
-    TITLE, DATE, AUTHOR, COMMENTS = range(4)
+    COLUMNS = ("Title", "Date", "Author", "Comments", "Captured")
+    TITLE, DATE, AUTHOR, COMMENTS, CAPTURED = range(5)
     FULL_SORT_LIMIT = 2_000
     STORAGE_ORDERS: dict[tuple[int, Qt.SortOrder], PostOrder] = {
         (DATE, Qt.SortOrder.DescendingOrder): "published",
         (DATE, Qt.SortOrder.AscendingOrder): "oldest",
         (TITLE, Qt.SortOrder.AscendingOrder): "title",
+        (TITLE, Qt.SortOrder.DescendingOrder): "title_desc",
+        (AUTHOR, Qt.SortOrder.AscendingOrder): "author",
+        (AUTHOR, Qt.SortOrder.DescendingOrder): "author_desc",
+        (CAPTURED, Qt.SortOrder.DescendingOrder): "captured",
+        (CAPTURED, Qt.SortOrder.AscendingOrder): "captured_oldest",
     }
 
     def __init__(self, parent: Any = None, *, page_size: int = PAGE_SIZE) -> None:
         super().__init__(parent)
         self._source: PostSource | None = None
-        self._blog_id: int | None = None
+        self._filter = PostFilter()
         self._rows: list[PostSummary] = []
         self._total = 0
         self._page_size = page_size
@@ -144,9 +112,12 @@ class PostListModel(QAbstractTableModel):
         self._memory_sort: tuple[int, Qt.SortOrder] | None = None  # applied on top, when storage can't sort
 
     # -- what is shown
-    def set_source(self, source: PostSource | None, *, blog_id: int | None = None) -> None:
-        """Show the posts of `blog_id` (None: all blogs) from `source`, starting with the first page."""
-        self._source, self._blog_id = source, blog_id
+    def set_source(
+        self, source: PostSource | None, *, blog_id: int | None = None, post_filter: PostFilter | None = None
+    ) -> None:
+        """Show the posts of `post_filter` (or of `blog_id`; None: all blogs) from `source`, first page first."""
+        self._source = source
+        self._filter = post_filter if post_filter is not None else PostFilter(blog_id=blog_id)
         self._reload(wanted=self._page_size)
 
     def refresh(self) -> None:
@@ -156,7 +127,7 @@ class PostListModel(QAbstractTableModel):
     def _reload(self, *, wanted: int) -> None:
         self.beginResetModel()
         self._rows = []
-        self._total = self._source.count_posts(blog_id=self._blog_id) if self._source is not None else 0
+        self._total = self._source.count_posts(**self._filter.kwargs()) if self._source is not None else 0
         self.endResetModel()
         if self._memory_sort is not None and self._total <= self.FULL_SORT_LIMIT:
             wanted = self._total
@@ -165,7 +136,10 @@ class PostListModel(QAbstractTableModel):
         self.reloaded.emit()
 
     def blog_id(self) -> int | None:
-        return self._blog_id
+        return self._filter.blog_id
+
+    def post_filter(self) -> PostFilter:
+        return self._filter
 
     def order(self) -> PostOrder:
         return self._order
@@ -191,7 +165,7 @@ class PostListModel(QAbstractTableModel):
         if not self.canFetchMore(parent) or self._source is None:
             return
         page = self._source.list_posts(
-            blog_id=self._blog_id, offset=len(self._rows), limit=self._page_size, order=self._order
+            offset=len(self._rows), limit=self._page_size, order=self._order, **self._filter.kwargs()
         )
         if not page:  # the archive shrank under us: stop asking
             self._total = len(self._rows)
@@ -232,9 +206,13 @@ class PostListModel(QAbstractTableModel):
                 return format_date(post.published_at)
             if column == self.AUTHOR:
                 return post.author or ""
+            if column == self.CAPTURED:
+                return format_date(post.captured_at)
             return f"{post.comment_count:,}"
         if role == Qt.ItemDataRole.ToolTipRole and column == self.DATE:
             return format_datetime(post.published_at)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.CAPTURED:
+            return format_datetime(post.captured_at)
         if role == SORT_ROLE:
             return self._sort_value(post, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE:
@@ -263,11 +241,11 @@ class PostListModel(QAbstractTableModel):
         if self.canFetchMore():
             # Too many to read on the GUI thread: sort what is loaded now, and ask for the whole list
             # to be read on a worker (the window answers with `set_all_rows`).
-            self.full_list_wanted.emit(self._blog_id)
+            self.full_list_wanted.emit(self._filter)
 
-    def set_all_rows(self, blog_id: int | None, rows: Sequence[PostSummary]) -> bool:
+    def set_all_rows(self, post_filter: PostFilter, rows: Sequence[PostSummary]) -> bool:
         """Every post of the list, read on a worker, for an in-memory sort; False if the list has moved on."""
-        if blog_id != self._blog_id or self._memory_sort is None or self._source is None:
+        if post_filter != self._filter or self._memory_sort is None or self._source is None:
             return False
         self.beginResetModel()
         self._rows = list(rows)
@@ -301,6 +279,8 @@ class PostListModel(QAbstractTableModel):
             return _sort_key_datetime(post.published_at)
         if column == cls.AUTHOR:
             return (post.author or "").casefold()
+        if column == cls.CAPTURED:
+            return _sort_key_datetime(post.captured_at)
         return post.comment_count
 
 
@@ -442,60 +422,4 @@ class CommentTreeModel(QAbstractItemModel):
             return font
         if role == RECORD_ROLE:
             return comment
-        return None
-
-
-def snippet_text(snippet: str) -> str:
-    """A search snippet as plain text: the match markers become guillemets, whitespace is collapsed."""
-    return " ".join(snippet.replace(SNIPPET_START, "«").replace(SNIPPET_END, "»").split())
-
-
-class SearchResultsModel(QAbstractTableModel):
-    """The hits of one search: which post, where (the post or whose comment), and the matching snippet."""
-
-    COLUMNS = ("Post", "In", "Match")
-    POST, WHERE, MATCH = range(3)
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._hits: list[SearchHit] = []
-        self.query = ""
-
-    def set_hits(self, query: str, hits: Sequence[SearchHit]) -> None:
-        self.beginResetModel()
-        self.query = query
-        self._hits = list(hits)
-        self.endResetModel()
-
-    def hit_at(self, row: int) -> SearchHit | None:
-        return self._hits[row] if 0 <= row < len(self._hits) else None
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._hits)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        hit = self.hit_at(index.row()) if index.isValid() else None
-        if hit is None:
-            return None
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.POST:
-                return hit.post_title or hit.post_url
-            if column == self.WHERE:
-                if hit.kind == "post":
-                    return "post"
-                return f"comment by {hit.author}" if hit.author else "comment"
-            return snippet_text(hit.snippet)
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.MATCH:
-            return f"<p>{html.escape(snippet_text(hit.snippet))}</p>"
-        if role == RECORD_ROLE:
-            return hit
         return None

@@ -92,7 +92,7 @@ def test_add_blog_dialog_starts_a_job_with_progress(window: MainWindow, qtbot, b
     with qtbot.waitSignal(window.runner.jobs_changed, timeout=5_000):
         qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     assert blocking_task.started.wait(10)
-    widgets = window.statusBar().findChildren(JobProgressWidget)
+    widgets = window.jobs_panel.findChildren(JobProgressWidget)
     assert len(widgets) == 1
     qtbot.waitUntil(lambda: widgets[0].bar.maximum() == 10)
     assert widgets[0].bar.value() == 1
@@ -102,15 +102,17 @@ def test_add_blog_dialog_starts_a_job_with_progress(window: MainWindow, qtbot, b
     with qtbot.waitSignal(window.job_ended, timeout=10_000) as ended:
         blocking_task.release.set()
     assert ended.args[0].startswith("Archived https://lantern.example/: 10 posts found, 1 new")
-    assert window.statusBar().findChildren(JobProgressWidget) == [] or all(
-        not w.isVisible() for w in window.statusBar().findChildren(JobProgressWidget)
-    )
+    row = widgets[0]  # the row stays, with its outcome, until "Clear finished"
+    assert row.finished and row.cancel_button.isHidden() and row.rate_label.text() == "Done"
+    assert row.label.text().startswith("Archived https://lantern.example/")
+    window.jobs_panel.clear_button.click()
+    assert window.jobs_panel.rows == {}
 
 
 def test_cancel_button_stops_the_job(window: MainWindow, qtbot, blocking_task) -> None:  # type: ignore[no-untyped-def]
     window.add_blog("https://lantern.example/", settings=FAST)
     assert blocking_task.started.wait(10)
-    widget = window.statusBar().findChildren(JobProgressWidget)[0]
+    widget = window.jobs_panel.findChildren(JobProgressWidget)[0]
     with qtbot.waitSignal(window.job_ended, timeout=10_000) as ended:
         qtbot.mouseClick(widget.cancel_button, Qt.MouseButton.LeftButton)
     assert blocking_task.saw_cancel.is_set()
@@ -140,14 +142,15 @@ def test_a_failing_job_shows_its_message_without_blocking(window: MainWindow, qt
     assert window.error_label.text() == message and not window.error_label.isHidden()
     assert isinstance(window.error_box, QMessageBox) and window.error_box.isVisible()
     assert window.error_box.text() == message
-    assert window.statusBar().findChildren(JobProgressWidget) == [] or all(
-        not w.isVisible() for w in window.statusBar().findChildren(JobProgressWidget)
-    )
+    (row,) = window.jobs_panel.rows.values()
+    assert row.finished and row.rate_label.text() == "Failed"
+    log = window.jobs_panel.log
+    assert log.topLevelItemCount() == 1 and log.topLevelItem(0).text(2) == message
 
 
 def test_a_bad_url_never_starts_a_job(window: MainWindow, blocking_task) -> None:  # type: ignore[no-untyped-def]
     assert window.add_blog("file:///etc/passwd") is None
-    assert blocking_task.calls == [] and window.runner.active_jobs() == []
+    assert blocking_task.calls == [] and window.jobs_panel.rows == {}
     assert "http://" in window.error_label.text()
 
 

@@ -63,7 +63,7 @@ def test_cancel_keeps_what_was_saved(empty_window: MainWindow, qtbot, sample_ser
         job.signals.progress, timeout=60_000, check_params_cb=lambda p: p.stage == "capturing" and p.posts_done >= 1
     ):
         pass
-    widget = window.statusBar().findChildren(JobProgressWidget)[0]
+    widget = window.jobs_panel.findChildren(JobProgressWidget)[0]
     with qtbot.waitSignal(window.job_ended, timeout=60_000) as ended:
         widget.cancel_button.click()
     assert ended.args[0].startswith("Cancelled — kept what was saved."), ended.args[0]

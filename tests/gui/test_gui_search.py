@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from desktop.mainwindow import MainWindow
-from desktop.models import SearchResultsModel
+from desktop.search_panel import SearchResultsModel
 from tests.gui.conftest import THREADED_TITLE
 
 

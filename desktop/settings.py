@@ -1,0 +1,160 @@
+"""The user's preferences (QSettings) and the Settings dialog: archive file, recent archives, capture politeness,
+User-Agent, default export options, and how often watched blogs are checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.tasks import ArchiveSettings
+
+MAX_RECENT = 8
+PAGE_SIZES = ("A4", "Letter", "A5")
+
+
+class AppSettings:
+    """Typed access to the QSettings keys the app uses (one place for their names and defaults)."""
+
+    def __init__(self, settings: QSettings) -> None:
+        self.qsettings = settings
+
+    def _float(self, key: str, default: float) -> float:
+        try:
+            return float(self.qsettings.value(key, default))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return default
+
+    def _bool(self, key: str, default: bool) -> bool:
+        value = self.qsettings.value(key, default)
+        return value in (True, "true", "1", 1) if not isinstance(value, bool) else value
+
+    def archive_settings(self) -> ArchiveSettings:
+        return ArchiveSettings(
+            delay=self._float("capture/delay", 1.0),
+            fetch_images=self._bool("capture/fetch_images", True),
+            respect_robots=self._bool("capture/respect_robots", True),
+            user_agent=str(self.qsettings.value("capture/user_agent", "") or ""),
+        )
+
+    def set_archive_settings(self, settings: ArchiveSettings) -> None:
+        self.qsettings.setValue("capture/delay", settings.delay)
+        self.qsettings.setValue("capture/fetch_images", settings.fetch_images)
+        self.qsettings.setValue("capture/respect_robots", settings.respect_robots)
+        self.qsettings.setValue("capture/user_agent", settings.user_agent)
+
+    def page_size(self) -> str:
+        value = str(self.qsettings.value("export/page_size", "A4"))
+        return value if value in PAGE_SIZES else "A4"
+
+    def set_page_size(self, value: str) -> None:
+        self.qsettings.setValue("export/page_size", value)
+
+    def export_dir(self) -> Path:
+        return Path(str(self.qsettings.value("export/dir", str(Path.home()))))
+
+    def set_export_dir(self, path: Path) -> None:
+        self.qsettings.setValue("export/dir", str(path))
+
+    def watch_check_minutes(self) -> float:
+        return self._float("watch/check_minutes", 10.0)
+
+    def recent_archives(self) -> list[str]:
+        value = self.qsettings.value("archive/recent", [])
+        items = [value] if isinstance(value, str) else list(value or [])  # type: ignore[arg-type]
+        return [str(item) for item in items if item][:MAX_RECENT]
+
+    def add_recent_archive(self, path: Path) -> None:
+        recent = [str(path)] + [p for p in self.recent_archives() if p != str(path)]
+        self.qsettings.setValue("archive/recent", recent[:MAX_RECENT])
+
+
+class SettingsDialog(QDialog):
+    """Edit the preferences; OK writes them to QSettings."""
+
+    def __init__(self, settings: AppSettings, *, archive_path: Path | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+        current = settings.archive_settings()
+
+        archive_label = QLabel(str(archive_path) if archive_path else "No archive open")
+        archive_label.setTextFormat(Qt.TextFormat.PlainText)
+        archive_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        archive_label.setWordWrap(True)
+        recent = settings.recent_archives()
+        recent_label = QLabel("\n".join(recent) if recent else "None yet")
+        recent_label.setTextFormat(Qt.TextFormat.PlainText)
+        recent_label.setWordWrap(True)
+        archive_hint = QLabel("Open another archive with File → Open archive… or File → Recent archives.")
+        archive_hint.setWordWrap(True)
+        archive_hint.setEnabled(False)
+
+        self.delay_spin = QDoubleSpinBox()
+        self.delay_spin.setRange(0.0, 60.0)
+        self.delay_spin.setDecimals(1)
+        self.delay_spin.setSingleStep(0.5)
+        self.delay_spin.setSuffix(" s")
+        self.delay_spin.setValue(current.delay)
+        self.images_check = QCheckBox("Save the posts' images")
+        self.images_check.setChecked(current.fetch_images)
+        self.robots_check = QCheckBox("Respect the sites' robots.txt")
+        self.robots_check.setChecked(current.respect_robots)
+        self.agent_edit = QLineEdit(current.user_agent)
+        self.agent_edit.setPlaceholderText("Threadbook's honest default (recommended)")
+        agent_note = QLabel(
+            "The User-Agent tells site owners who is fetching their pages. Keep it honest: say it is Threadbook, "
+            "and add a way to reach you if you archive a lot."
+        )
+        agent_note.setWordWrap(True)
+        agent_note.setEnabled(False)
+        self.page_combo = QComboBox()
+        self.page_combo.addItems(list(PAGE_SIZES))
+        self.page_combo.setCurrentText(settings.page_size())
+        self.export_dir_edit = QLineEdit(str(settings.export_dir()))
+
+        form = QFormLayout()
+        form.addRow("Archive file:", archive_label)
+        form.addRow("Recent archives:", recent_label)
+        form.addRow("", archive_hint)
+        form.addRow("Delay per host:", self.delay_spin)
+        form.addRow("", self.images_check)
+        form.addRow("", self.robots_check)
+        form.addRow("User-Agent:", self.agent_edit)
+        form.addRow("", agent_note)
+        form.addRow("PDF page size:", self.page_combo)
+        form.addRow("Export folder:", self.export_dir_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        self.settings.set_archive_settings(
+            ArchiveSettings(
+                delay=self.delay_spin.value(),
+                fetch_images=self.images_check.isChecked(),
+                respect_robots=self.robots_check.isChecked(),
+                user_agent=self.agent_edit.text().strip(),
+            )
+        )
+        self.settings.set_page_size(self.page_combo.currentText())
+        if self.export_dir_edit.text().strip():
+            self.settings.set_export_dir(Path(self.export_dir_edit.text().strip()).expanduser())
+        self.settings.qsettings.sync()
+        super().accept()
