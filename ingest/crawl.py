@@ -68,7 +68,7 @@ def crawl_post(
     captures: list[Capture] = [first_capture]
     seen_urls = {normalize_url(url), normalize_url(first_capture.final_url)}
     html = _HtmlThread(first, fetcher, previous, cancelled, captures, seen_urls, problems)
-    thread = _platform_thread(first, fetcher, previous, html, cancelled)
+    thread = _platform_thread(first, fetcher, previous, html, cancelled, first_capture)
     if thread is not None:
         comments, thread_complete = thread.comments, thread.complete
         captures.extend(thread.captures)
@@ -170,12 +170,20 @@ def _platform_thread(
     previous: Callable[[str], PreviousCapture | None],
     html: _HtmlThread,
     cancelled: Callable[[], bool],
+    first_capture: Capture | None = None,
 ) -> ThreadFetch | None:
     """The thread through the platform's own interface (ingest/threads.py), or None to read the HTML pages."""
     hook = getattr(platform_named(first.platform), "fetch_thread", None)
     if hook is None:
         return None
-    context = ThreadContext(first=first, fetcher=fetcher, previous=previous, html_pages=html.pages, cancelled=cancelled)
+    context = ThreadContext(
+        first=first,
+        fetcher=fetcher,
+        previous=previous,
+        html_pages=html.pages,
+        cancelled=cancelled,
+        first_capture=first_capture,
+    )
     result: ThreadFetch | None = hook(context)
     return result
 

@@ -27,6 +27,7 @@ class ThreadContext:
     previous: Callable[[str], PreviousCapture | None]  # what the archive holds of a URL, for conditional GETs
     html_pages: Callable[[], list[PostPage]]  # every HTML comment page of the post (the first included), fetched once
     cancelled: Callable[[], bool]
+    first_capture: Capture | None = None  # the fetch of the post's own page (its headers name the API, e.g. `Link:`)
 
 
 @dataclass(frozen=True, slots=True)
