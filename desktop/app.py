@@ -8,11 +8,41 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from desktop.mainwindow import APPLICATION, ORGANIZATION, MainWindow, icon
 from desktop.tasks import default_db_path
 from storage.records import THREADBOOK_VERSION
+
+
+def apply_dark_palette(app: QApplication) -> None:
+    """Fusion with a dark palette: what a dark desktop gives us, and how the screenshots check dark mode."""
+    app.setStyle("Fusion")
+    palette = QPalette()
+    roles = QPalette.ColorRole
+    for role, color in (
+        (roles.Window, "#2b2b2b"),
+        (roles.WindowText, "#e6e6e6"),
+        (roles.Base, "#1e1e1e"),
+        (roles.AlternateBase, "#262626"),
+        (roles.ToolTipBase, "#3a3a3a"),
+        (roles.ToolTipText, "#f0f0f0"),
+        (roles.Text, "#e6e6e6"),
+        (roles.Button, "#353535"),
+        (roles.ButtonText, "#e6e6e6"),
+        (roles.BrightText, "#ff6b6b"),
+        (roles.Link, "#6fb3ff"),
+        (roles.Highlight, "#2f65ca"),
+        (roles.HighlightedText, "#ffffff"),
+        (roles.PlaceholderText, "#9a9a9a"),
+        (roles.Mid, "#444444"),
+        (roles.Dark, "#1a1a1a"),
+    ):
+        palette.setColor(role, QColor(color))
+    for role in (roles.Text, roles.WindowText, roles.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#808080"))
+    app.setPalette(palette)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -21,6 +51,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "archive", nargs="?", type=Path, help="the archive file (default: $THREADBOOK_DB or the user data dir)"
     )
     parser.add_argument("--version", action="version", version=f"threadbook {THREADBOOK_VERSION}")
+    parser.add_argument("--dark", action="store_true", help="use a dark palette (Fusion style)")
     return parser.parse_args(list(argv))
 
 
@@ -34,6 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(THREADBOOK_VERSION)
     app.setWindowIcon(icon("threadbook"))
+    app.setDesktopFileName("threadbook")  # matches resources/threadbook.desktop (Wayland/X11 task bars)
+    if args.dark:
+        apply_dark_palette(app)
     path: Path = args.archive if args.archive is not None else default_db_path()
     window = MainWindow(path.expanduser())  # a file that can't be opened is reported in the window
     window.show()

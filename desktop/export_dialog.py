@@ -258,7 +258,6 @@ class ExportDialog(QDialog):
     def done(self, result: int) -> None:
         if self.job is not None:
             self.job.cancel.set()
-        self.document.close()
         super().done(result)
 
 

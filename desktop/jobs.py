@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import time
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -62,6 +64,8 @@ class JobRow(JobProgressWidget):
         self.rate_label.setTextFormat(Qt.TextFormat.PlainText)
         self.rate_label.setMinimumWidth(150)
         self.label.setMaximumWidth(16_777_215)
+        self.label.setMinimumWidth(120)
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.bar.setFixedWidth(220)
         layout = self.layout()
         assert isinstance(layout, QHBoxLayout)
@@ -92,8 +96,9 @@ class JobRow(JobProgressWidget):
         if self.bar.maximum() == 0:
             self.bar.setRange(0, 1)
             self.bar.setValue(0 if failed else 1)
-        self.label.setText(self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, 700))
-        self.label.setToolTip("")
+        width = self.label.width() if self.label.width() > 50 else 900
+        self.label.setText(self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width))
+        self.label.setToolTip(html.escape(text))  # the full line; escaped, since it quotes web text
 
 
 class JobsPanel(QDockWidget):
@@ -128,7 +133,7 @@ class JobsPanel(QDockWidget):
         self.log.setUniformRowHeights(True)
         self.log.setAlternatingRowColors(True)
         header = self.log.header()
-        for column, width in ((0, 70), (1, 170), (2, 420)):
+        for column, width in ((0, 64), (1, 120), (2, 300)):
             header.resizeSection(column, width)
         self.clear_button = QPushButton("Clear finished")
         self.clear_button.clicked.connect(self.clear_finished)

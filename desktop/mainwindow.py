@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
@@ -703,7 +704,7 @@ class MainWindow(QMainWindow):
         log.info("shown to the user: %s", message)
         self.error_label.setText(message)
         self.error_label.show()
-        if self.error_box is not None:
+        if self.error_box is not None and shiboken6.isValid(self.error_box):
             self.error_box.close()
         box = QMessageBox(QMessageBox.Icon.Warning, "Threadbook", message, QMessageBox.StandardButton.Ok, self)
         box.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote web text (titles, URLs)
@@ -745,15 +746,10 @@ class MainWindow(QMainWindow):
         self._save_state()
         if self.runner.active_jobs():
             self.statusBar().showMessage("Stopping running jobs…")
-        for dialog in (self.add_dialog, self.export_dialog, self.provenance_dialog):
-            try:
-                if dialog is not None:
-                    dialog.close()
-            except RuntimeError:  # already deleted by Qt
-                pass
+        for dialog in (self.add_dialog, self.export_dialog, self.provenance_dialog, self.error_box):
+            if dialog is not None and shiboken6.isValid(dialog):  # deleteLater() may have run already
+                dialog.close()
         self.cancel_jobs()
         self.runner.shutdown()
         self._close_archive()
-        if self.error_box is not None:
-            self.error_box.close()
         event.accept()

@@ -249,7 +249,7 @@ class SearchPanel(QWidget):
         self.view.setItemDelegateForColumn(SearchResultsModel.MATCH, SnippetDelegate(self.view))
         header = self.view.header()
         header.setStretchLastSection(True)
-        header.resizeSection(SearchResultsModel.POST, 170)
+        header.resizeSection(SearchResultsModel.POST, 150)
         header.resizeSection(SearchResultsModel.WHERE, 110)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.label = QLabel("")
@@ -280,6 +280,8 @@ class SearchPanel(QWidget):
             f"{count:,} match{'es' if count != 1 else ''} for “{query}”" if count else f"Nothing matches “{query}”"
         )
         self.view.resizeColumnToContents(SearchResultsModel.WHERE)
+        if self.view.columnWidth(SearchResultsModel.WHERE) > 140:  # leave the snippet room to be read
+            self.view.setColumnWidth(SearchResultsModel.WHERE, 140)
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         hit = self.model.hit_at(current.row()) if current.isValid() else None
