@@ -25,7 +25,7 @@ from storage.errors import (
 )
 from storage.migrations import KNOWN_MIGRATIONS, MIGRATION_SET, MIGRATIONS, MIGRATIONS_TABLE
 from storage.queries import CaptureInfo, PostOrder, SeriesSummary, TermCount, WatchedBlog
-from storage.records import Asset, Blog, BlogSummary, Capture, Post, PostSummary, PreviousCapture, SearchHit
+from storage.records import Asset, Blog, BlogSummary, Capture, Comment, Post, PostSummary, PreviousCapture, SearchHit
 from storage.search import SearchFilters
 from storage.search import search as search_archive
 from storage.writes import PostSaveResult
@@ -227,6 +227,12 @@ class Archive:
         """
         with _translated(self.path):
             return writes.save_post(self._db, blog_id, post, thread_complete=thread_complete, now=self._now())
+
+    def attach_comments(self, post_id: int, comments: tuple[Comment, ...]) -> PostSaveResult:
+        """Add a thread kept outside the blog (Disqus; source ids namespaced, e.g. "disqus:123") to an archived
+        post, after its own thread. Re-attaching updates; later crawls of the blog never mark these removed."""
+        with _translated(self.path):
+            return writes.attach_comments(self._db, post_id, comments, now=self._now())
 
     def record_capture(self, capture: Capture, *, blog_id: int | None = None, post_id: int | None = None) -> int:
         """Store a fetch not tied to a saved post (home page, feed, sitemap); returns its id."""

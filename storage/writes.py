@@ -158,6 +158,19 @@ def save_post(db: Database, blog_id: int, post: Post, *, thread_complete: bool =
     )
 
 
+def attach_comments(db: Database, post_id: int, comments: tuple[Comment, ...], *, now: datetime) -> PostSaveResult:
+    """Add or update comments kept outside the blog (an imported Disqus thread) on an archived post, in one
+    transaction. They are shown after the blog's own thread; nothing is marked removed, by this or by later crawls."""
+    stamp = utc_iso(now)
+    with db.atomic():
+        if db.execute("SELECT 1 FROM posts WHERE id = ?", [post_id]).fetchone() is None:
+            raise NotFound(f"No post with id {post_id} in the archive. Run `threadbook list` to see what is there.")
+        new, changed, _ = _save_comments(db, post_id, comments, False, stamp, order_offset=ATTACHED_ORDER)
+    return PostSaveResult(
+        post_id=post_id, created=False, changed=bool(new or changed), comments_new=new, comments_changed=changed
+    )
+
+
 def _upsert_post(db: Database, blog_id: int, post: Post, stamp: str | None) -> tuple[int, bool, bool]:
     """Returns (post id, created, content changed)."""
     sha = content_sha256(post)
@@ -228,6 +241,9 @@ def _replace_series(db: Database, post_id: int, blog_id: int, post: Post) -> Non
 
 
 _COMMENT_CONTENT = ("parent_source_id", "author", "author_url", "published_at", "kind", "body_md")
+# Comments attached from outside the blog (an imported Disqus thread) sort after the blog's own thread, and a
+# crawl of the blog, which can't see them, never marks them removed.
+ATTACHED_ORDER = 1_000_000
 
 
 def _comment_content(comment: Comment) -> dict[str, Any]:
@@ -242,13 +258,20 @@ def _comment_content(comment: Comment) -> dict[str, Any]:
 
 
 def _save_comments(
-    db: Database, post_id: int, comments: tuple[Comment, ...], thread_complete: bool, stamp: str | None
+    db: Database,
+    post_id: int,
+    comments: tuple[Comment, ...],
+    thread_complete: bool,
+    stamp: str | None,
+    *,
+    order_offset: int = 0,
 ) -> tuple[int, int, int]:
     """Upsert the thread on (post_id, source_id). Returns (new, changed, removed) counts."""
     existing: dict[str, dict[str, Any]] = {
         row["source_id"]: row
         for row in db.query(
-            f"SELECT id, source_id, removed_at, {', '.join(_COMMENT_CONTENT)} FROM comments WHERE post_id = ?",
+            f"SELECT id, source_id, removed_at, thread_order, {', '.join(_COMMENT_CONTENT)}"
+            " FROM comments WHERE post_id = ?",
             [post_id],
         )
     }
@@ -261,7 +284,7 @@ def _save_comments(
             "parent_id": ids.get(comment.parent_source_id) if comment.parent_source_id else None,
             "position": comment.position,
             "depth": comment.depth,
-            "thread_order": thread_order,
+            "thread_order": order_offset + thread_order,
             "published_utc": utc_iso(comment.published_at),
             "last_seen_at": stamp,
             "removed_at": None,
@@ -276,7 +299,7 @@ def _save_comments(
                 f"INSERT INTO comments ({names}) VALUES ({marks}) RETURNING id", list(values.values())
             ).fetchone()
             ids[comment.source_id] = int(row[0])
-            existing[comment.source_id] = {"id": row[0], "removed_at": None, **content}
+            existing[comment.source_id] = {"id": row[0], "removed_at": None, "thread_order": 0, **content}
             new += 1
         else:
             differs = any(old[name] != content[name] for name in _COMMENT_CONTENT)
@@ -300,7 +323,11 @@ def _save_comments(
     )
     removed = 0
     if thread_complete:
-        gone = [row["id"] for sid, row in existing.items() if sid not in seen and row["removed_at"] is None]
+        gone = [
+            row["id"]
+            for sid, row in existing.items()
+            if sid not in seen and row["removed_at"] is None and row["thread_order"] < ATTACHED_ORDER
+        ]
         for comment_id in gone:
             db.execute("UPDATE comments SET removed_at = ? WHERE id = ?", [stamp, comment_id])
         removed = len(gone)
