@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ingest.platforms import generic, wordpress
+from ingest.platforms import blogger, generic, wordpress
 from ingest.platforms.base import Platform, Selectors, as_platform
 
-PLATFORMS: tuple[Platform, ...] = (as_platform(wordpress), as_platform(generic))
+PLATFORMS: tuple[Platform, ...] = (as_platform(wordpress), as_platform(blogger), as_platform(generic))
 FALLBACK: Platform = as_platform(generic)
 
 
