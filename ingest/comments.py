@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 import lxml.etree
 import lxml.html
 
+from ingest.dates import parse_date_text
+from ingest.jsonld import comment_objects, person_name
 from ingest.markdown import html_to_markdown, safe_url
 from ingest.platforms import Selectors
-from ingest.xpath import NS, drop_keep_tail, first_date, first_text, owner_element, select
+from ingest.xpath import NS, drop_keep_tail, first_text, owner_element, select, text_of
 from storage.records import Comment, CommentKind
 
 if TYPE_CHECKING:
@@ -30,6 +32,13 @@ _SAYS = re.compile(r"\s*(says|said|sagt|dit|wrote|écrit)\s*:?\s*$", re.I)
 
 
 _LEADING_SAYS = re.compile(r"^\s*(says|sagt|dit)\s*:\s*", re.I)
+# Drupal marks anonymous names "(not verified)" in the site's language; the name is what precedes it.
+_NOT_VERIFIED = re.compile(
+    r"\s*\((?:not verified|nicht überprüft|non vérifié|no verificado|non verificato|niet geverifieerd)\)\s*$", re.I
+)
+# Wrappers that hold the replies to the comment just before them (WordPress `ol.children`, Drupal `div.indented`).
+_REPLY_WRAPPERS = frozenset({"children", "indented", "replies", "comment-replies", "comment-children", "sub-comments"})
+_ID_ATTRIBUTES = ("data-comment-id", "data-commentid", "data-comment")
 
 
 @dataclass(slots=True)
@@ -69,11 +78,23 @@ def find_comment_items(doc: lxml.html.HtmlElement, sel: Selectors) -> list[_Item
 
 
 def _element_comment_id(el: lxml.html.HtmlElement, pattern: re.Pattern[str]) -> str | None:
+    """The comment's own id: its `id`, a `data-comment-id`, or the `<a id="comment-N">` anchor right before it
+    (Drupal puts the anchor there, not on the comment)."""
     element_id = (el.get("id") or "").strip()
-    if not element_id:
-        return None
-    match = pattern.match(element_id)
-    return match.group(1) if match else element_id
+    if element_id:
+        match = pattern.match(element_id)
+        return match.group(1) if match else element_id
+    for name in _ID_ATTRIBUTES:
+        value = (el.get(name) or "").strip()
+        if value:
+            return value
+    previous = el.getprevious()
+    if previous is not None and previous.tag == "a" and not (previous.text or "").strip() and len(previous) == 0:
+        anchor = (previous.get("id") or previous.get("name") or "").strip()
+        match = pattern.match(anchor)
+        if match:
+            return match.group(1)
+    return None
 
 
 def _nearest_item(el: lxml.html.HtmlElement, by_element: dict[lxml.html.HtmlElement, _Item]) -> _Item | None:
@@ -88,7 +109,7 @@ def _sibling_list_parent(el: lxml.html.HtmlElement, by_element: dict[lxml.html.H
     """The parent of a reply kept in a list *beside* its parent's element: `li > (article, ol > li > article)`."""
     child = el
     for ancestor in el.iterancestors():
-        if child.tag in ("ol", "ul") or "children" in (child.get("class") or "").split():
+        if child.tag in ("ol", "ul") or _REPLY_WRAPPERS.intersection((child.get("class") or "").split()):
             for sibling in child.itersiblings(preceding=True):
                 if sibling in by_element:
                     return by_element[sibling]
@@ -121,7 +142,19 @@ def _own_values(item_el: lxml.html.HtmlElement, xpaths: Iterable[str]) -> Iterat
         yield from _own(item_el, select(item_el, xpath))
 
 
-def extract_comments(items: list[_Item], sel: Selectors, base_url: str) -> tuple[tuple[Comment, ...], list[str]]:
+def extract_comments(
+    items: list[_Item],
+    sel: Selectors,
+    base_url: str,
+    *,
+    languages: list[str] | None = None,
+    relative_to: datetime | None = None,
+) -> tuple[tuple[Comment, ...], list[str]]:
+    """Read each found comment element into a record (positions and depths set); also its images' URLs.
+
+    Dates in the page's own language are read with `languages` (`ingest.dates.page_languages`); relative ones
+    ("3 days ago") only when `relative_to`, the capture time, is given.
+    """
     id_pattern = re.compile(r"comment-?(\d+)\b|^#?(\d+)$")
     comments: list[Comment] = []
     images: list[str] = []
@@ -134,7 +167,7 @@ def extract_comments(items: list[_Item], sel: Selectors, base_url: str) -> tuple
             author_url = safe_url(str(href), base_url, schemes=_HTTP)
             if author_url:
                 break
-        published = first_date(_own_values(el, sel.comment_date))
+        published = _first_date(_own_values(el, sel.comment_date), languages, relative_to)
         classes = set((el.get("class") or "").split())
         kind: CommentKind = "comment"
         if classes & set(sel.pingback_classes):
@@ -202,8 +235,85 @@ def _cut_comment_body(el: lxml.html.HtmlElement, sel: Selectors) -> lxml.html.Ht
     return cut
 
 
+def _first_date(values: Iterable[Any], languages: list[str] | None, relative_to: datetime | None) -> datetime | None:
+    for value in values:
+        parsed = parse_date_text(text_of(value), languages=languages, relative_to=relative_to)
+        if parsed is not None:
+            return parsed
+    return None
+
+
 def _clean_author(text: str) -> str:
-    return _SAYS.sub("", " ".join(text.split())).strip()
+    return _NOT_VERIFIED.sub("", _SAYS.sub("", " ".join(text.split()))).strip()
+
+
+def comments_from_jsonld(
+    article: dict[str, Any], base_url: str, *, languages: list[str] | None = None
+) -> tuple[Comment, ...]:
+    """The thread a page states in its JSON-LD (`comment` on the BlogPosting, replies nested under `comment`, or
+    pointing to their parent with `parentItem`), for pages whose HTML shows no comment markup we can read."""
+    comments: list[Comment] = []
+    seen: set[str] = set()
+
+    def walk(objects: list[dict[str, Any]], parent: str | None) -> None:
+        for obj in objects:
+            text = obj.get("text") or obj.get("commentText") or obj.get("description") or ""
+            if not isinstance(text, str):
+                continue
+            body = _jsonld_text_markdown(text, base_url)
+            author = _clean_author(person_name(obj.get("author") or obj.get("creator")) or "")
+            published = None
+            for key in ("dateCreated", "datePublished", "uploadDate"):
+                value = obj.get(key)
+                if isinstance(value, str):
+                    published = parse_date_text(value, languages=languages)
+                    if published is not None:
+                        break
+            source_id = _jsonld_id(obj) or _content_id(author, published, body)
+            if source_id in seen or not (body or author):
+                continue
+            seen.add(source_id)
+            parent_id = parent
+            parent_item = obj.get("parentItem")
+            if parent_id is None and isinstance(parent_item, dict):
+                parent_id = _jsonld_id(parent_item)
+            author_url = None
+            author_obj = obj.get("author")
+            if isinstance(author_obj, dict) and isinstance(author_obj.get("url"), str):
+                author_url = safe_url(author_obj["url"], base_url, schemes=_HTTP)
+            comments.append(Comment(source_id, parent_id, 0, 0, author, author_url, published, "comment", body))
+            walk(comment_objects(obj), source_id)
+
+    walk(comment_objects(article), None)
+    known = {comment.source_id for comment in comments}
+    cleaned = [
+        c if c.parent_source_id in known or c.parent_source_id is None else replace(c, parent_source_id=None)
+        for c in comments
+    ]
+    return _positions_by_parent(cleaned)
+
+
+def _jsonld_text_markdown(text: str, base_url: str) -> str:
+    if not text.strip():
+        return ""
+    try:
+        fragment = lxml.html.fragment_fromstring(text, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return ""
+    return html_to_markdown(fragment, base_url).text
+
+
+def _jsonld_id(obj: dict[str, Any]) -> str | None:
+    for key in ("@id", "identifier", "url"):
+        value = obj.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        if isinstance(value, str) and value.strip():
+            match = re.search(r"comment[-_]?(\d+)\b|#c?(\w+)$", value)
+            if match:
+                return match.group(1) or match.group(2)
+            return value.strip()
+    return None
 
 
 def _content_id(author: str, published: datetime | None, body_md: str) -> str:

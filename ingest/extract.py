@@ -12,13 +12,15 @@ import copy
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urldefrag, urlencode, urlsplit, urlunsplit
 
 import lxml.etree
 import lxml.html
 
-from ingest.comments import INSIDE_ITEM, ITEM_MARK, extract_comments, find_comment_items
+from ingest.comments import INSIDE_ITEM, ITEM_MARK, comments_from_jsonld, extract_comments, find_comment_items
+from ingest.dates import page_languages, parse_date_text
 from ingest.jsonld import article_object, author_name
 from ingest.markdown import html_to_markdown, safe_url
 from ingest.platforms import FALLBACK, PLATFORMS, Platform, Selectors
@@ -134,8 +136,11 @@ def _detect(doc: lxml.html.HtmlElement, url: str) -> Platform:
 # --- the page ------------------------------------------------------------------------------------------------
 
 
-def extract_post_page(html: str | bytes, url: str) -> PostPage:
-    """Extract the post and this page's comments from a fetched page. Never raises on bad HTML."""
+def extract_post_page(html: str | bytes, url: str, *, captured_at: datetime | None = None) -> PostPage:
+    """Extract the post and this page's comments from a fetched page. Never raises on bad HTML.
+
+    `captured_at`, when the page was fetched, resolves relative dates ("3 days ago"); without it they are None.
+    """
     page_url = urldefrag(url)[0]
     doc = parse_html(html)
     if doc is None:
@@ -146,15 +151,18 @@ def extract_post_page(html: str | bytes, url: str) -> PostPage:
     canonical = _canonical_url(doc, page_url)
     protected = any_match(doc, sel.protected)
 
+    languages = page_languages(_language(doc))
     items = [] if protected else find_comment_items(doc, sel)
-    comments, comment_images = extract_comments(items, sel, base_url)
-    is_post = _is_post(doc, sel, bool(items))
+    comments, comment_images = extract_comments(items, sel, base_url, languages=languages, relative_to=captured_at)
+    json_ld = article_object(doc)
+    if not comments and not protected:
+        comments = comments_from_jsonld(json_ld, base_url, languages=languages)
+    is_post = _is_post(doc, sel, bool(items) or bool(comments))
     page_number = comment_page_number(page_url) or _current_page_marker(doc, sel)
     page_urls = _comment_page_urls(doc, sel, page_url, canonical, page_number)
     if not is_post:
         return PostPage(page_url, canonical, platform.NAME, False, None, (), page_urls, page_number, ())
 
-    json_ld = article_object(doc)
     title = _title(doc, sel, json_ld)
     if protected:  # WordPress shows "Protected: Title"; the post's title is "Title"
         title = _PROTECTED_PREFIX.sub("", title, count=1) or title
@@ -173,8 +181,10 @@ def extract_post_page(html: str | bytes, url: str) -> PostPage:
         url=canonical,
         title=title,
         author=author_name(json_ld) or first_text(_page_values(doc, sel.author)),
-        published_at=first_date([json_ld.get("datePublished")], _page_values(doc, sel.published)),
-        updated_at=first_date([json_ld.get("dateModified")], _page_values(doc, sel.updated)),
+        published_at=first_date([json_ld.get("datePublished")], _page_values(doc, sel.published))
+        or _first_local_date(_page_values(doc, sel.published), languages, captured_at),
+        updated_at=first_date([json_ld.get("dateModified")], _page_values(doc, sel.updated))
+        or _first_local_date(_page_values(doc, sel.updated), languages, captured_at),
         body_md=body_md,
         source_id=_post_source_id(doc, sel),
         categories=categories,
@@ -190,6 +200,17 @@ def extract_post_page(html: str | bytes, url: str) -> PostPage:
     return PostPage(
         page_url, canonical, platform.NAME, True, post, comments, page_urls, page_number, image_urls, body_pages
     )
+
+
+def _first_local_date(
+    values: Iterable[Any], languages: list[str] | None, captured_at: datetime | None
+) -> datetime | None:
+    """The first value that states a date in the page's language (after the fast English/ISO pass found none)."""
+    for value in values:
+        parsed = parse_date_text(text_of(value), languages=languages, relative_to=captured_at)
+        if parsed is not None:
+            return parsed
+    return None
 
 
 def _body_page_urls(doc: lxml.html.HtmlElement, sel: Selectors, page_url: str) -> tuple[str, ...]:

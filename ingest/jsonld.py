@@ -45,11 +45,34 @@ def _objects(data: Any, *, depth: int) -> Iterator[dict[str, Any]]:
 
 
 def author_name(json_ld: dict[str, Any]) -> str | None:
-    author = json_ld.get("author")
-    if isinstance(author, list):
-        author = author[0] if author else None
-    if isinstance(author, dict):
-        author = author.get("name")
-    if isinstance(author, str) and author.strip():
-        return " ".join(author.split())
+    """The name of an object's (first) author: a string, a Person/Organization, or a list of them."""
+    return person_name(json_ld.get("author"))
+
+
+def person_name(value: Any) -> str | None:
+    """The name a schema.org author/creator value states: a string, `{"name": ...}`, or a list (the first)."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
     return None
+
+
+_COMMENT_TYPES = frozenset({"Comment", "Answer", "UserComments"})
+
+
+def comment_objects(obj: dict[str, Any]) -> list[dict[str, Any]]:
+    """The schema.org Comment objects listed under an object's `comment` property (one object or a list)."""
+    value = obj.get("comment")
+    values = value if isinstance(value, list) else [value]
+    found: list[dict[str, Any]] = []
+    for item in values:
+        if not isinstance(item, dict):
+            continue
+        types = item.get("@type")
+        names = types if isinstance(types, list) else [types]
+        if any(isinstance(name, str) and name in _COMMENT_TYPES for name in names):
+            found.append(item)
+    return found

@@ -255,7 +255,8 @@ def test_mixed_scripts() -> None:
         ("山田太郎", "素晴らしい！ 👏"),
         ("Ζωή", "Ωραίο! Спасибо. 谢谢!"),
     ]
-    assert result.comments[1].published_at is None  # "2024年6月2日 9時" is not guessed
+    # "2024年6月2日 9時" on a page in Japanese: read in the page's language (issue 4), naive (no zone stated).
+    assert result.comments[1].published_at == datetime(2024, 6, 2, 9, 0)
 
 
 def test_bytes_in_declared_charset() -> None:
