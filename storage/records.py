@@ -164,8 +164,24 @@ SNIPPET_END = "\u0003"
 
 
 @dataclass(frozen=True, slots=True)
+class AnthologyItem:
+    """One post in an anthology, as the editor chose it.
+
+    `post.comments` holds exactly the comments chosen, in display order (an excerpt already replaces a comment's
+    body); `post.body_md` is the anthology's edited version of the text when the editor changed it.
+    """
+
+    post: Post
+    section: str | None = None  # a section heading printed before this item
+    note_md: str = ""  # the editor's note on this item
+
+
+@dataclass(frozen=True, slots=True)
 class Anthology:
-    """A curated collection of posts, ready for an exporter. Posts carry their comments and images."""
+    """A curated collection of posts, ready for an exporter. Posts carry their comments and images.
+
+    Exporters read `items` when set, else `posts` (a plain series: no sections or notes); see `anthology_items`.
+    """
 
     title: str
     subtitle: str = ""
@@ -174,6 +190,12 @@ class Anthology:
     posts: tuple[Post, ...] = ()
     language: str | None = None
     created_at: datetime | None = None
+    items: tuple[AnthologyItem, ...] = ()
+
+
+def anthology_items(anthology: Anthology) -> tuple[AnthologyItem, ...]:
+    """The anthology's items: its `items`, or one plain item per post."""
+    return anthology.items or tuple(AnthologyItem(post=post) for post in anthology.posts)
 
 
 @dataclass(frozen=True, slots=True)
