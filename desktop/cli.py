@@ -330,6 +330,30 @@ def export(fmt: str, out: Path, series: str | None, page_size: str, db: Path | N
     console.print(f"Wrote {escape(str(path))}")
 
 
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@db_option
+def import_(file: Path, db: Path | None) -> None:
+    """Import an export FILE: a WordPress export (WXR), a Blogger/Takeout Atom export, or a Disqus comments export.
+
+    \b
+    Gzipped files (.xml.gz) are fine. No network is used. Disqus threads are attached to archived posts with
+    the same address, so archive the blog first. Importing the same file again adds nothing twice.
+    """
+    db_path = _db(db)
+    report = tasks.import_file(file, db_path=db_path)
+    console.print(
+        f"Imported {escape(report.format)}: {report.blogs} blogs · {report.posts_new} new posts, "
+        f"{report.posts_changed} changed, {report.posts_unchanged} unchanged · {report.threads_attached} threads "
+        f"attached · {report.comments_total} comments ({report.comments_new} new)"
+    )
+    for problem in report.problems:
+        console.print(f"  [yellow]![/yellow] {escape(problem)}", soft_wrap=True)
+    for url in report.unmatched:
+        console.print(f"  not archived: {escape(url)}", soft_wrap=True)
+    console.print(f"Archive: {escape(str(db_path))}")
+
+
 @cli.command()
 @click.argument("page", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
