@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from ingest.platforms import blogger, generic, wordpress
+from ingest.platforms import blogger, drupal, generic, ghost, medium, squarespace, substack, tumblr, wordpress
 from ingest.platforms.base import Platform, Selectors, as_platform
 
-PLATFORMS: tuple[Platform, ...] = (as_platform(wordpress), as_platform(blogger), as_platform(generic))
+PLATFORMS: tuple[Platform, ...] = tuple(
+    as_platform(module)
+    for module in (wordpress, blogger, substack, medium, ghost, squarespace, tumblr, drupal, generic)
+)
 FALLBACK: Platform = as_platform(generic)
 
 
