@@ -308,6 +308,13 @@ def _unescape_amp(href: str) -> str:
 # --- one thread out of REST and HTML -------------------------------------------------------------------------
 
 
+def in_display_order(comments: tuple[Comment, ...]) -> tuple[Comment, ...]:
+    """Comments that each name their true parent (REST, a WXR export) as a thread in display order: top-level
+    threads oldest first, replies depth-first, siblings oldest first; a reply whose parent is absent (held
+    back, spam) becomes top level, as WordPress shows it."""
+    return merge_with_html(comments, ())
+
+
 def merge_with_html(rest: tuple[Comment, ...], html: tuple[Comment, ...]) -> tuple[Comment, ...]:
     """REST's comments plus what only the HTML shows (pingbacks, trackbacks), as one thread in display order.
 
