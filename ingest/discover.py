@@ -5,6 +5,8 @@ post and page sub-sitemaps) are always read: WordPress feeds stop at 10 items, s
 makes the list complete. Feed pages beyond the first are read only when no post sitemap was found or
 the feed names posts the sitemap lacks; listing pages only when neither feed nor sitemap gave posts or
 the home page shows posts that neither knows. A WordPress blog with core sitemaps costs about 6 requests.
+A Blogger blog is read from its posts feed alone, paged with `start-index` to its end (`ingest/blogger_feeds.py`):
+the home page, robots.txt and one request per 150 posts.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
 
+from ingest.blogger_feeds import FEED_ACCEPT as BLOGGER_FEED_ACCEPT
+from ingest.blogger_feeds import post_urls_oldest_first, posts_feed_url, walk_feed
 from ingest.encoding import decode_html
 from ingest.errors import BadUrl, FetchError, NotABlog
 from ingest.feeds import GUESSED_FEED_PATHS, FeedPage, is_feed_media_type, parse_feed, wordpress_feed_page_url
 from ingest.fetch import Fetcher
 from ingest.listing import BlogPage, page_number, read_blog_page, site_title
+from ingest.platforms.blogger import is_blogger_html, is_item_url
 from ingest.sitemaps import (
     GUESSED_SITEMAP_PATHS,
     WORDPRESS_SITEMAP_PATH,
@@ -187,9 +192,15 @@ def _discover(url: str, run: _Run, *, from_feed: bool) -> Discovery:
             f"{url} is {_describe(capture.media_type, feed is not None)}, not a web page. "
             "Give the address of a blog's home page (or of one post)."
         )
-    page = read_blog_page(decode_html(capture.body, _header(capture.headers, "content-type")), final_url)
-    if page.is_single_post:
-        return _single_post(page, final_url)
+    html = decode_html(capture.body, _header(capture.headers, "content-type"))
+    page = read_blog_page(html, final_url)
+    blogger = is_blogger_html(html, final_url)
+    if page.is_single_post or (blogger and is_item_url(final_url)):
+        return _single_post(page, final_url, platform="blogger" if blogger else None)
+    if blogger:
+        blogger_found = _discover_blogger(page, final_url, run)
+        if blogger_found is not None:
+            return blogger_found
 
     home = final_url
     found = _Found(home)
@@ -227,6 +238,8 @@ def _discover(url: str, run: _Run, *, from_feed: bool) -> Discovery:
     )
 
     blog = _blog_record(home, page, feeds)
+    if blogger:
+        blog = dataclasses.replace(blog, platform="blogger")
     if not post_urls and not run.stopped:
         raise NotABlog(f"Found no blog posts at {home}. Give the address of a blog's home page (or of one post).")
     return Discovery(
@@ -241,7 +254,7 @@ def _discover(url: str, run: _Run, *, from_feed: bool) -> Discovery:
     )
 
 
-def _single_post(page: BlogPage, final_url: str) -> Discovery:
+def _single_post(page: BlogPage, final_url: str, *, platform: str | None = None) -> Discovery:
     canonical = page.canonical_url if page.canonical_url and same_site(page.canonical_url, final_url) else None
     post_url = normalize_url(canonical or final_url)
     home = page.home_url if page.home_url and same_site(page.home_url, final_url) else origin(final_url) + "/"
@@ -249,11 +262,53 @@ def _single_post(page: BlogPage, final_url: str) -> Discovery:
     blog = Blog(
         url=normalize_url(home),
         title=title,
-        platform="wordpress" if page.is_wordpress else "generic",
+        platform=platform or ("wordpress" if page.is_wordpress else "generic"),
         description=page.description if page.site_name else "",
         language=page.language,
     )
     return Discovery(blog=blog, post_urls=(post_url,), single_post=True, listing_pages=1)
+
+
+def _discover_blogger(page: BlogPage, final_url: str, run: _Run) -> Discovery | None:
+    """Every post of a Blogger blog from its posts feed, read to the end by `start-index`.
+
+    Blogger's feed lists every published post (sitemaps and listing pages would add nothing), oldest first once
+    sorted by date. None when the feed is switched off or isn't readable: the general path runs instead.
+    """
+    home = normalize_url(origin(final_url) + "/")
+    walk = walk_feed(
+        lambda start: posts_feed_url(home, start_index=start),
+        lambda url: run.fetch(url, accept=BLOGGER_FEED_ACCEPT),
+        cancelled=run.stop_requested,
+        what="posts feed",
+    )
+    if walk is None or not walk.documents:
+        return None
+    found = _Found(home)
+    for post_url, published in post_urls_oldest_first(walk.entries):
+        found.add(post_url, published, published=True)
+    if not found.urls and not run.stopped:
+        return None
+    run.feed_urls.extend(normalize_url(capture.final_url) for capture in walk.captures)
+    run.problems.extend(walk.problems)
+    post_urls, skipped = _filter_and_order(found, home, set(), found.keys(), [], run)
+    feed = walk.documents[0]
+    blog = Blog(
+        url=home,
+        title=page.site_name or feed.title or site_title(page.page_title) or display_host(home),
+        platform="blogger",
+        description=page.description,
+        language=page.language,
+    )
+    return Discovery(
+        blog=blog,
+        post_urls=post_urls,
+        feed_urls=tuple(run.feed_urls),
+        skipped_robots=skipped,
+        listing_pages=1,
+        cancelled=run.stopped,
+        problems=tuple(run.problems),
+    )
 
 
 def _blog_record(home: str, page: BlogPage, feeds: list[FeedPage]) -> Blog:

@@ -60,14 +60,14 @@ _EXCLUDED = (
     " | ancestor::*[" + cls("widget") + " and not(" + cls("Blog") + ") and not(@id='Blog1')]"
     " | ancestor::*[@id='comment-editor' or " + cls("comment-form") + " or " + cls("comment-replybox-thread") + "])"
 )
-_MAIN = "//*[@id='Blog1' or " + cls("blog-posts") + " or " + cls("post-outer") + " or @id='main']"
+_MAIN = "//*[@id='Blog1' or " + cls("blog-posts") + "]"  # the main posts widget, not Popular Posts
 
 SELECTORS = Selectors(
     title=(
-        _MAIN + "//*[" + cls("post") + "]//*[" + cls("post-title") + "]",
+        "//*[@id='Blog1']//*[" + cls("post") + "]//*[" + cls("post-title") + "]",
         "//*[" + cls("post") + " and " + cls("hentry") + "]//*[" + cls("entry-title") + "]",
-        "//*[" + cls("post-outer") + "]//*[" + cls("post-title") + "]",
-        "//h3[" + cls("post-title") + "] | //h1[" + cls("post-title") + "]",
+        "//*[" + cls("blog-posts") + "]//*[" + cls("post-title") + "]",
+        "//h3[" + cls("post-title") + " and not(ancestor::aside)] | //h1[" + cls("post-title") + "]",
         "//meta[@property='og:title']/@content",
         "//title",
     ),
@@ -83,20 +83,21 @@ SELECTORS = Selectors(
         ".//*[@id='comments' or " + cls("comments") + "]",
     ),
     author=(
+        _MAIN + "//*[" + cls("post-author") + "]//*[" + cls("g-profile") + "]",
+        _MAIN + "//*[" + cls("post-author") + "]//*[@itemprop='name']",
+        _MAIN + "//*[" + cls("post-author") + "]//*[" + cls("fn") + "]",
         "//*[" + cls("post-author") + "]//*[" + cls("g-profile") + "]",
-        "//*[" + cls("post-author") + "]//*[@itemprop='name']",
         "//*[" + cls("post-author") + "]//*[" + cls("fn") + "]",
-        "//*[" + cls("byline") + " and " + cls("post-author") + "]//a",
         "//meta[@name='author']/@content",
     ),
     published=(
-        "//*[" + cls("post") + "]//abbr[" + cls("published") + "]/@title",
-        "//*[" + cls("post") + "]//time[" + cls("published") + "]/@datetime",
-        "//*[" + cls("post-timestamp") + "]//time/@datetime",
-        "//*[" + cls("post-timestamp") + "]//abbr/@title",
+        _MAIN + "//*[" + cls("post") + "]//abbr[" + cls("published") + "]/@title",
+        _MAIN + "//*[" + cls("post") + "]//time[" + cls("published") + "]/@datetime",
+        _MAIN + "//*[" + cls("post-timestamp") + "]//time/@datetime",
+        _MAIN + "//*[" + cls("post-timestamp") + "]//abbr/@title",
         "//*[@itemprop='datePublished']/@content",
         "//meta[@property='article:published_time']/@content",
-        "//*[" + cls("date-header") + "]",
+        _MAIN + "//*[" + cls("date-header") + "]",
     ),
     updated=(
         "//*[" + cls("post") + "]//abbr[" + cls("updated") + "]/@title",
@@ -105,7 +106,7 @@ SELECTORS = Selectors(
     ),
     # Blogger has one taxonomy, labels; they are archived as categories (its /search/label/ pages group posts).
     categories=(
-        "//*[" + cls("post-labels") + "]//a[contains(@href, '/search/label/') or @rel='tag']",
+        _MAIN + "//*[" + cls("post-labels") + "]//a[contains(@href, '/search/label/') or @rel='tag']",
         "//*[" + cls("post-labels") + "]//a",
         "//a[contains(@href, '/search/label/') and @rel='tag']",
     ),
@@ -166,7 +167,6 @@ SELECTORS = Selectors(
     ),
     comment_body=(
         ".//*[" + cls("comment-content") + "]",
-        ".//dd[" + cls("comment-body") + "]",
         ".//*[" + cls("comment-body") + "]",
     ),
     comment_body_strip=(
@@ -207,6 +207,15 @@ def looks_like_blogger(doc: lxml.html.HtmlElement, url: str) -> bool:
         return bool(doc.xpath(_DETECT_XPATH, namespaces=_NS))
     except lxml.etree.XPathError:
         return False
+
+
+def is_blogger_html(html: str, url: str) -> bool:
+    """True when `html` (fetched from `url`) is a page Blogger made. Parses its own copy; pure."""
+    try:
+        doc = lxml.html.document_fromstring(html or "<html></html>")
+    except (lxml.etree.ParserError, ValueError):
+        return False
+    return isinstance(doc, lxml.html.HtmlElement) and looks_like_blogger(doc, url)
 
 
 def is_item_url(url: str) -> bool:
@@ -278,6 +287,7 @@ def _wrap_legacy_comments(block: lxml.html.HtmlElement) -> None:
         dt.addprevious(wrapper)
         for element in group:
             wrapper.append(element)  # moves it, tail and all
+            element.tag = "div"  # a dt/dd outside its dl would convert to a Markdown definition list
 
 
 def _legacy_author(dt: lxml.html.HtmlElement) -> str:
