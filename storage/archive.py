@@ -13,7 +13,8 @@ from types import TracebackType
 
 from sqlite_utils import Database
 
-from storage import queries, writes
+from storage import anthologies, queries, series, writes
+from storage.anthology_build import build_anthology_record
 from storage.errors import (
     ArchiveCorrupt,
     ArchiveLocked,
@@ -25,7 +26,24 @@ from storage.errors import (
 )
 from storage.migrations import KNOWN_MIGRATIONS, MIGRATION_SET, MIGRATIONS, MIGRATIONS_TABLE
 from storage.queries import CaptureInfo, PostOrder, SeriesSummary, TermCount, WatchedBlog
-from storage.records import Asset, Blog, BlogSummary, Capture, Comment, Post, PostSummary, PreviousCapture, SearchHit
+from storage.records import (
+    Anthology,
+    AnthologySpec,
+    AnthologySummary,
+    Asset,
+    Blog,
+    BlogSummary,
+    Capture,
+    Comment,
+    CommentChoiceKind,
+    CommenterNames,
+    CommentMode,
+    Post,
+    PostSummary,
+    PreviousCapture,
+    SearchHit,
+    SeriesReport,
+)
 from storage.search import SearchFilters
 from storage.search import search as search_archive
 from storage.writes import PostSaveResult
@@ -361,3 +379,203 @@ class Archive:
             )
             if cursor.rowcount == 0:
                 raise NotFound(f"No blog with id {blog_id} in the archive. Run `threadbook list` to see what is there.")
+
+    # series: parts in order and the editor's corrections (storage/series.py)
+
+    def series_reports(self, name: str, *, blog_id: int | None = None) -> list[SeriesReport]:
+        """One report per blog with a series called `name` (exact, else ignoring case): parts in order, no gaps
+        yet (`desktop.anthologies.series_report` adds them). Raises `NotFound` listing the known series."""
+        with _translated(self.path):
+            return series.load_series_reports(self._db, name, blog_id=blog_id)
+
+    def rename_series(self, name: str, new_name: str, *, blog_id: int | None = None) -> str:
+        """Show a series under another name, now and after every later update; returns the old stored name."""
+        with _translated(self.path):
+            return series.rename_series(self._db, name, new_name, blog_id=blog_id)
+
+    def set_post_series(self, post_id: int, name: str | None) -> None:
+        """Put a post in the series `name` of its blog by hand (None: take it out of any series)."""
+        with _translated(self.path):
+            series.set_post_series(self._db, post_id, name, now=self._now())
+
+    def set_post_number(self, post_id: int, number: int | None) -> None:
+        """Set a post's part number by hand (None: the detected number again)."""
+        with _translated(self.path):
+            series.set_post_number(self._db, post_id, number, now=self._now())
+
+    def clear_series_correction(self, post_id: int) -> None:
+        """Forget the hand corrections of one post's series membership."""
+        with _translated(self.path):
+            series.clear_post_override(self._db, post_id)
+
+    # anthologies (storage/anthologies.py; docs/anthologies.md)
+
+    def create_anthology(
+        self,
+        name: str,
+        *,
+        title: str = "",
+        subtitle: str = "",
+        editor: str = "",
+        introduction_md: str = "",
+        from_series: str | None = None,
+        series_blog_id: int | None = None,
+    ) -> AnthologySpec:
+        """Create an anthology; `from_series` fills it with that series' parts in order (and lets a refresh append
+        new parts later). Raises `InvalidAnthologyChange` for a taken name, `NotFound` for an unknown series."""
+        with _translated(self.path), self._db.atomic():
+            series_id = None
+            if from_series is not None:
+                found = series.find_series(self._db, from_series, blog_id=series_blog_id)
+                series_id = found[0][0]
+                title = title or found[0][2]
+            anthologies.create_anthology(
+                self._db,
+                name,
+                title=title,
+                subtitle=subtitle,
+                editor=editor,
+                introduction_md=introduction_md,
+                series_id=series_id,
+                now=self._now(),
+            )
+            anthologies.refresh_from_series(self._db, name, now=self._now())
+            return anthologies.load_spec(self._db, name)
+
+    def refresh_anthology(self, name: str) -> list[int]:
+        """Append the parts its series gained since (choices kept); returns the post ids appended."""
+        with _translated(self.path):
+            return anthologies.refresh_from_series(self._db, name, now=self._now())
+
+    def update_anthology(
+        self,
+        name: str,
+        *,
+        title: str | None = None,
+        subtitle: str | None = None,
+        editor: str | None = None,
+        introduction_md: str | None = None,
+        commenter_names: CommenterNames | None = None,
+        omit_commenter_urls: bool | None = None,
+        new_item_comments: CommentMode | None = None,
+    ) -> None:
+        """Change front matter or privacy options; None leaves a value as it is."""
+        with _translated(self.path):
+            anthologies.update_anthology(
+                self._db,
+                name,
+                title=title,
+                subtitle=subtitle,
+                editor=editor,
+                introduction_md=introduction_md,
+                commenter_names=commenter_names,
+                omit_commenter_urls=omit_commenter_urls,
+                new_item_comments=new_item_comments,
+                now=self._now(),
+            )
+
+    def delete_anthology(self, name: str) -> None:
+        with _translated(self.path):
+            anthologies.delete_anthology(self._db, name)
+
+    def list_anthologies(self) -> list[AnthologySummary]:
+        with _translated(self.path):
+            return anthologies.list_anthologies(self._db)
+
+    def load_anthology_spec(self, name: str) -> AnthologySpec:
+        """The stored anthology: front matter, options and entries with their choices (not applied)."""
+        with _translated(self.path):
+            return anthologies.load_spec(self._db, name)
+
+    def add_anthology_item(
+        self,
+        name: str,
+        post_id: int,
+        *,
+        position: int | None = None,
+        section: str | None = None,
+        note_md: str = "",
+        comment_mode: CommentMode | None = None,
+    ) -> int:
+        """Add a post at `position` (0-based; None: last); returns its position."""
+        with _translated(self.path):
+            return anthologies.add_item(
+                self._db,
+                name,
+                post_id,
+                position=position,
+                section=section,
+                note_md=note_md,
+                comment_mode=comment_mode,
+                now=self._now(),
+            )
+
+    def move_anthology_item(self, name: str, post_id: int, position: int) -> None:
+        with _translated(self.path):
+            anthologies.move_item(self._db, name, post_id, position, now=self._now())
+
+    def remove_anthology_item(self, name: str, post_id: int) -> None:
+        with _translated(self.path):
+            anthologies.remove_item(self._db, name, post_id, now=self._now())
+
+    def set_anthology_item(
+        self,
+        name: str,
+        post_id: int,
+        *,
+        section: str | None | object = anthologies.UNSET,
+        note_md: str | None = None,
+        comment_mode: CommentMode | None = None,
+    ) -> None:
+        """Set an item's section heading (None: none), note or comment mode; arguments left out stay."""
+        with _translated(self.path):
+            anthologies.set_item(
+                self._db,
+                name,
+                post_id,
+                section=section,  # type: ignore[arg-type]
+                note_md=note_md,
+                comment_mode=comment_mode,
+                now=self._now(),
+            )
+
+    def set_comment_choice(
+        self,
+        name: str,
+        post_id: int,
+        comment_source_id: str,
+        choice: CommentChoiceKind | None,
+        *,
+        excerpt_md: str | None | object = anthologies.UNSET,
+    ) -> None:
+        """Include, exclude or include-with-replies one comment of an item (None: forget the choice)."""
+        with _translated(self.path):
+            anthologies.set_comment_choice(
+                self._db,
+                name,
+                post_id,
+                comment_source_id,
+                choice,
+                excerpt_md=excerpt_md,  # type: ignore[arg-type]
+                now=self._now(),
+            )
+
+    def set_edited_text(self, name: str, post_id: int, body_md: str | None) -> None:
+        """Store the anthology's version of a post's text (None: print the original again)."""
+        with _translated(self.path):
+            anthologies.set_edited_text(self._db, name, post_id, body_md, now=self._now())
+
+    def edited_text(self, name: str, post_id: int) -> str | None:
+        with _translated(self.path):
+            return anthologies.edited_text(self._db, name, post_id)
+
+    def build_anthology(self, name: str, *, with_asset_data: bool = True) -> Anthology:
+        """The exporters' record for a stored anthology, every choice applied (docs/anthologies.md)."""
+        with _translated(self.path):
+            spec = anthologies.load_spec(self._db, name)
+            posts = {
+                entry.post_id: queries.load_post(self._db, entry.post_id, with_asset_data=with_asset_data)
+                for entry in spec.entries
+            }
+            edited = anthologies.edited_texts(self._db, name)
+        return build_anthology_record(spec, posts, edited, created_at=self._now())

@@ -337,3 +337,99 @@ def m007_blog_watch_and_post_list_orders(db: Database) -> None:
             "CREATE INDEX idx_posts_captured_at ON posts (captured_at)",
         ],
     )
+
+
+@_migration
+def m008_series_corrections_and_anthologies(db: Database) -> None:
+    # Series: what detection said is kept apart from the editor's corrections, so a re-archive (which rewrites
+    # the detection) never undoes a correction; series_posts holds the result of both (docs/anthologies.md).
+    # Anthologies: the editor's book, with per-item comment choices and edited texts; the archived posts and
+    # comments are never changed by an anthology.
+    _execute_all(
+        db,
+        [
+            """
+            CREATE TABLE series_detections (
+                post_id INTEGER PRIMARY KEY REFERENCES posts(id),
+                name TEXT NOT NULL,
+                number INTEGER
+            )
+            """,
+            """
+            INSERT INTO series_detections (post_id, name, number)
+            SELECT sp.post_id, s.name, sp.number FROM series_posts AS sp JOIN series AS s ON s.id = sp.series_id
+            """,
+            """
+            CREATE TABLE series_overrides (
+                post_id INTEGER PRIMARY KEY REFERENCES posts(id),
+                series_name TEXT,
+                excluded INTEGER NOT NULL DEFAULT 0 CHECK (excluded IN (0, 1)),
+                number INTEGER,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE series_renames (
+                id INTEGER PRIMARY KEY,
+                blog_id INTEGER NOT NULL REFERENCES blogs(id),
+                detected_name TEXT NOT NULL,
+                name TEXT NOT NULL,
+                UNIQUE (blog_id, detected_name)
+            )
+            """,
+            "ALTER TABLE series_posts ADD COLUMN source TEXT NOT NULL DEFAULT 'detected' "
+            "CHECK (source IN ('detected', 'manual'))",
+            "CREATE INDEX idx_series_posts_series_id_number ON series_posts (series_id, number)",
+            """
+            CREATE TABLE anthologies (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                title TEXT NOT NULL DEFAULT '',
+                subtitle TEXT NOT NULL DEFAULT '',
+                editor TEXT NOT NULL DEFAULT '',
+                introduction_md TEXT NOT NULL DEFAULT '',
+                series_id INTEGER REFERENCES series(id),
+                commenter_names TEXT NOT NULL DEFAULT 'names'
+                    CHECK (commenter_names IN ('names', 'initials', 'reader')),
+                omit_commenter_urls INTEGER NOT NULL DEFAULT 0 CHECK (omit_commenter_urls IN (0, 1)),
+                new_item_comments TEXT NOT NULL DEFAULT 'all' CHECK (new_item_comments IN ('none', 'all', 'selected')),
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX idx_anthologies_series_id ON anthologies (series_id)",
+            """
+            CREATE TABLE anthology_items (
+                id INTEGER PRIMARY KEY,
+                anthology_id INTEGER NOT NULL REFERENCES anthologies(id) ON DELETE CASCADE,
+                post_id INTEGER NOT NULL REFERENCES posts(id),
+                position INTEGER NOT NULL,
+                section TEXT,
+                note_md TEXT NOT NULL DEFAULT '',
+                comment_mode TEXT NOT NULL DEFAULT 'all' CHECK (comment_mode IN ('none', 'all', 'selected')),
+                UNIQUE (anthology_id, post_id)
+            )
+            """,
+            "CREATE INDEX idx_anthology_items_anthology_id_position ON anthology_items (anthology_id, position)",
+            "CREATE INDEX idx_anthology_items_post_id ON anthology_items (post_id)",
+            """
+            CREATE TABLE anthology_comment_choices (
+                id INTEGER PRIMARY KEY,
+                item_id INTEGER NOT NULL REFERENCES anthology_items(id) ON DELETE CASCADE,
+                comment_id INTEGER NOT NULL REFERENCES comments(id),
+                choice TEXT NOT NULL CHECK (choice IN ('include', 'exclude', 'replies')),
+                excerpt_md TEXT,
+                UNIQUE (item_id, comment_id)
+            )
+            """,
+            "CREATE INDEX idx_anthology_comment_choices_comment_id ON anthology_comment_choices (comment_id)",
+            """
+            CREATE TABLE anthology_texts (
+                item_id INTEGER PRIMARY KEY REFERENCES anthology_items(id) ON DELETE CASCADE,
+                body_md TEXT NOT NULL,
+                base_sha256 TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+        ],
+    )

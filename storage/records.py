@@ -215,3 +215,102 @@ class CrawlReport:
     not_modified: int = 0  # conditional requests answered 304
     cancelled: bool = False
     problems: tuple[str, ...] = field(default_factory=tuple)  # user-readable lines: skipped or failed
+
+
+# -- series and anthologies as the editor sees them (docs/anthologies.md)
+
+SeriesSource = Literal["detected", "manual"]
+CommentMode = Literal["none", "all", "selected"]
+COMMENT_MODES: tuple[CommentMode, ...] = ("none", "all", "selected")
+CommentChoiceKind = Literal["include", "exclude", "replies"]
+COMMENT_CHOICES: tuple[CommentChoiceKind, ...] = ("include", "exclude", "replies")
+CommenterNames = Literal["names", "initials", "reader"]
+COMMENTER_NAMES: tuple[CommenterNames, ...] = ("names", "initials", "reader")
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPart:
+    """One archived part of a series, in series order."""
+
+    post_id: int
+    url: str
+    title: str
+    number: int | None  # the part number (detected, or set by hand); None when unknown
+    published_at: datetime | None
+    comment_count: int
+    source: SeriesSource = "detected"  # "manual": the editor put it in the series or set its number
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesGap:
+    """A part the series should have but the archive lacks."""
+
+    number: int | None  # the missing part's number, when known
+    kind: Literal["missing", "announced"]  # "announced": a part links to it ("Next week: ...") but it isn't archived
+    url: str | None = None  # the announced address
+    message: str = ""  # for the user: "part 4 missing", "part 9 announced but not published"
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesReport:
+    """A series with its parts in order and its gaps."""
+
+    name: str
+    blog_id: int
+    blog_url: str
+    parts: tuple[SeriesPart, ...]
+    gaps: tuple[SeriesGap, ...] = ()
+    detected_names: tuple[str, ...] = ()  # the names detection gave before the editor renamed it
+
+
+@dataclass(frozen=True, slots=True)
+class CommentChoice:
+    """The editor's choice for one comment of an anthology item (rules: docs/anthologies.md)."""
+
+    comment_source_id: str
+    choice: CommentChoiceKind
+    excerpt_md: str | None = None  # printed instead of the comment's text
+
+
+@dataclass(frozen=True, slots=True)
+class AnthologyEntry:
+    """One item of a stored anthology as the editor set it up (the choices, not yet applied)."""
+
+    post_id: int
+    post_url: str
+    post_title: str
+    position: int  # 0-based
+    section: str | None = None
+    note_md: str = ""
+    comment_mode: CommentMode = "all"
+    choices: tuple[CommentChoice, ...] = ()
+    edited: bool = False  # the anthology has its own version of the post's text
+
+
+@dataclass(frozen=True, slots=True)
+class AnthologySpec:
+    """A stored anthology: its front matter, privacy options and entries (the editor's choices)."""
+
+    name: str  # the handle the editor types; unique, case-insensitive
+    title: str
+    subtitle: str = ""
+    editor: str = ""
+    introduction_md: str = ""
+    commenter_names: CommenterNames = "names"
+    omit_commenter_urls: bool = False
+    new_item_comments: CommentMode = "all"  # comment mode of parts appended by a refresh
+    series: str | None = None  # the series it follows, if made from one
+    entries: tuple[AnthologyEntry, ...] = ()
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnthologySummary:
+    id: int
+    name: str
+    title: str
+    item_count: int
+    series: str | None
+    updated_at: datetime | None

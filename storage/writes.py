@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from storage.columns import BODY_COMPRESSION, compress_body, headers_json, iso, utc_iso
 from storage.errors import NotFound
 from storage.records import Asset, Blog, Capture, Comment, Post
+from storage.series import record_detection
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,20 +225,8 @@ def _replace_names(
 
 
 def _replace_series(db: Database, post_id: int, blog_id: int, post: Post) -> None:
-    db.execute("DELETE FROM series_posts WHERE post_id = ?", [post_id])
-    if post.series is None or not post.series.name:
-        return
-    db.execute(
-        "INSERT INTO series (blog_id, name) VALUES (?, ?) ON CONFLICT (blog_id, name) DO NOTHING",
-        [blog_id, post.series.name],
-    )
-    series_id = db.execute(
-        "SELECT id FROM series WHERE blog_id = ? AND name = ?", [blog_id, post.series.name]
-    ).fetchone()[0]
-    db.execute(
-        "INSERT INTO series_posts (series_id, post_id, number) VALUES (?, ?, ?)",
-        [series_id, post_id, post.series.number],
-    )
+    # The detection is stored apart from the editor's corrections (storage/series.py), which it never overrides.
+    record_detection(db, post_id, blog_id, post.series)
 
 
 _COMMENT_CONTENT = ("parent_source_id", "author", "author_url", "published_at", "kind", "body_md")
