@@ -80,7 +80,9 @@ class AtomEntry:
     in_reply_to: str | None  # item id that thr:in-reply-to names (a post, or a parent comment)
     in_reply_to_url: str | None  # its href: the post's web address
     related_id: str | None  # the parent comment named by rel=related (replies only)
-    parent_id: str | None  # blogger:parent (newer exports)
+    parent_id: str | None  # blogger:parent (newer exports: a comment's post)
+    reply_to_id: str | None  # blogger:inReplyTo (newer exports: a reply's parent comment)
+    filename: str  # blogger:filename (newer exports): the post's path on the blog, e.g. "/2024/03/x.html"
     is_draft: bool
     status: str  # blogger:status in newer exports ("LIVE", "DRAFT", "DELETED", ...), "" when absent
     total_comments: int | None  # thr:total
@@ -184,6 +186,7 @@ def read_entry(el: lxml.etree._Element) -> AtomEntry:
     related = _link(el, "related")
     related_match = _FEED_ITEM_HREF.search(related or "")
     parent = _text(el, "blogger:parent")
+    reply_to = _text(el, "blogger:inReplyTo")
     draft = el.find("app07:control/app07:draft", NS)
     if draft is None:
         draft = el.find("app:control/app:draft", NS)
@@ -195,7 +198,7 @@ def read_entry(el: lxml.etree._Element) -> AtomEntry:
         kind=_kind(el),
         title=_text(el, "a:title"),
         url=_link(el, "alternate", html_only=True),
-        published_at=parse_datetime(_text(el, "a:published") or None),
+        published_at=parse_datetime(_text(el, "a:published") or _text(el, "blogger:created") or None),
         updated_at=parse_datetime(_text(el, "a:updated") or None),
         author=author,
         author_url=author_uri if is_http_url(author_uri) else None,
@@ -205,13 +208,15 @@ def read_entry(el: lxml.etree._Element) -> AtomEntry:
             dict.fromkeys(
                 term
                 for cat in el.iterfind("a:category", NS)
-                if (cat.get("scheme") or LABEL_SCHEME) == LABEL_SCHEME and (term := (cat.get("term") or "").strip())
+                if cat.get("scheme") != KIND_SCHEME and (term := (cat.get("term") or "").strip())
             )
         ),
         in_reply_to=in_reply_to,
         in_reply_to_url=in_reply_to_url,
         related_id=related_match.group(3) if related_match else None,
         parent_id=item_ids(parent)[1] if parent else None,
+        reply_to_id=item_ids(reply_to)[1] if reply_to else None,
+        filename=_text(el, "blogger:filename"),
         is_draft=draft is not None and (draft.text or "").strip().lower() == "yes",
         status=_text(el, "blogger:status").upper(),
         total_comments=_int(total.text if total is not None else None),
@@ -355,7 +360,9 @@ def walk_feed(
 
 def entry_comment(entry: AtomEntry, *, post_id: str | None, base_url: str) -> Comment:
     """A comment entry as a record (position and depth set later by `display_order`)."""
-    parent = entry.related_id or entry.parent_id
+    parent = entry.related_id or entry.reply_to_id
+    if parent is None and entry.parent_id and entry.parent_id != post_id:
+        parent = entry.parent_id  # an export whose blogger:parent names the parent comment
     if parent is None and entry.in_reply_to and entry.in_reply_to != post_id:
         parent = entry.in_reply_to  # some exports point thr:in-reply-to at the parent comment itself
     converted = html_to_markdown(entry.content_html, base_url) if entry.content_html.strip() else None

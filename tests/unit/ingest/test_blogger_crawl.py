@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import Route, RouteServer
 
 from desktop import tasks
 from ingest.crawl import crawl_post
 from ingest.discover import discover_blog
 from ingest.fetch import Fetcher, FetchSettings
 from storage.archive import open_archive
-from tests.unit.ingest.servers import Route, RouteServer
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "platforms" / "blogger"
 ORIGIN = "https://kettleandcompost.blogspot.com"
