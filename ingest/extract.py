@@ -55,7 +55,8 @@ _COUNT_PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
     (
         re.compile(
             r"(\d[\d,.\u00a0\u202f]*)\s+(?:thoughts?|comments?|responses?|repl(?:y|ies)|reactions?|kommentare?"
-            r"|commentaires?|reacties|comentarios?|pingbacks?)\b",
+            r"|commentaires?|reacties|comentarios?|coment[aá]rios?|commenti|antworten|réponses|respuestas|risposte"
+            r"|комментари\w*|pingbacks?)\b",
             re.I,
         ),
         None,
@@ -419,10 +420,29 @@ def _comment_count(doc: lxml.html.HtmlElement, sel: Selectors, json_ld: dict[str
         if count is not None:
             return count
     stated = json_ld.get("commentCount")
+    if stated is None:
+        stated = _interaction_count(json_ld, "CommentAction")
     if isinstance(stated, int) and not isinstance(stated, bool):
         return stated
     if isinstance(stated, str) and stated.strip().isdigit():
         return int(stated)
+    return None
+
+
+def _interaction_count(json_ld: dict[str, Any], action: str) -> int | None:
+    """schema.org `interactionStatistic`: the count of `action`s (e.g. CommentAction), as Substack states it."""
+    stats = json_ld.get("interactionStatistic")
+    for stat in stats if isinstance(stats, list) else [stats]:
+        if not isinstance(stat, dict):
+            continue
+        kind = stat.get("interactionType")
+        kind = kind.get("@type") if isinstance(kind, dict) else kind
+        count = stat.get("userInteractionCount")
+        if isinstance(kind, str) and kind.rsplit("/", 1)[-1] == action:
+            if isinstance(count, int) and not isinstance(count, bool):
+                return count
+            if isinstance(count, str) and count.strip().isdigit():
+                return int(count)
     return None
 
 

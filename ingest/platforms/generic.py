@@ -31,7 +31,40 @@ _EXCLUDED = (
     + cls("comment-respond")
     + " or "
     + cls("comment-form")
+    + " or "
+    + cls("related")
+    + " or "
+    + cls("related-posts")
+    + " or "
+    + cls("footnotes")
+    + " or "
+    + cls("footnote")
+    + " or "
+    + cls("yarpp-related")
+    + " or "
+    + cls("jp-relatedposts")
     + "])"
+)
+# A comment in a plain container shows who wrote it, or when, or has its own id: a list of links has none.
+_HAS_COMMENT_SIGNAL = (
+    "[re:test(@id, '^(li-|div-)?comment-?\\d+$') or @data-comment-id or .//time or .//cite"
+    " or .//*["
+    + cls("comment-author")
+    + " or "
+    + cls("author")
+    + " or "
+    + cls("fn")
+    + " or "
+    + cls("username")
+    + " or "
+    + cls("comment-meta")
+    + " or "
+    + cls("comment-date")
+    + " or "
+    + cls("p-author")
+    + " or "
+    + cls("u-author")
+    + "]]"
 )
 
 SELECTORS = Selectors(
@@ -117,9 +150,20 @@ SELECTORS = Selectors(
         "//*[@itemtype and (contains(@itemtype, 'schema.org/Comment')"
         " or contains(@itemtype, 'schema.org/UserComments'))]",
         "//*[@itemprop='comment']",
-        "//*[" + cls("h-cite") + " and " + cls("p-comment") + "]",
+        "//*[("
+        + cls("h-cite")
+        + " or "
+        + cls("h-entry")
+        + ") and ("
+        + cls("p-comment")
+        + " or "
+        + cls("u-comment")
+        + ")]",
         "//" + _COMMENT_AREA + "//*[(self::li or self::div or self::article)"
-        " and (" + cls("comment") + " or re:test(@id, '^comment-?\\d+$'))]",
+        " and (" + cls("comment") + " or re:test(@id, '^comment-?\\d+$'))]" + _HAS_COMMENT_SIGNAL,
+        # Staticman and similar static-site comment sections.
+        "//*[" + cls("static-comments") + " or " + cls("js-comments") + "]//*[(self::article or self::div or self::li)"
+        " and (" + cls("static-comment") + " or " + cls("js-comment") + ")]",
     ),
     comment_excluded=_EXCLUDED,
     comment_id_pattern=r"^(?:li-|div-)?comment-?(\w[\w-]*)$",
@@ -132,8 +176,8 @@ SELECTORS = Selectors(
     comment_author=(
         ".//*[@itemprop='author' or @itemprop='creator']//*[@itemprop='name']",
         ".//*[@itemprop='author' or @itemprop='creator']",
-        ".//*[" + cls("p-author") + "]//*[" + cls("p-name") + "]",
-        ".//*[" + cls("p-author") + "]",
+        ".//*[" + cls("p-author") + " or " + cls("u-author") + "]//*[" + cls("p-name") + "]",
+        ".//*[" + cls("p-author") + " or " + cls("u-author") + "]",
         ".//*[" + cls("comment-author") + "]//*[" + cls("fn") + "]",
         ".//*[" + cls("fn") + "]",
         ".//*[" + cls("comment-author") + " or " + cls("author") + " or " + cls("comment-author-name") + "]",
@@ -158,7 +202,7 @@ SELECTORS = Selectors(
     ),
     comment_body=(
         ".//*[@itemprop='text' or @itemprop='commentText']",
-        ".//*[" + cls("e-content") + "]",
+        ".//*[" + cls("e-content") + " or " + cls("p-content") + "]",
         ".//*[" + cls("comment-content") + "]",
         ".//*[" + cls("comment-text") + "]",
         ".//*[" + cls("comment-body") + "]",
@@ -169,6 +213,7 @@ SELECTORS = Selectors(
         ".//*[" + cls("reply") + " or " + cls("comment-reply-link") + " or " + cls("comment-actions") + "]",
         ".//*[" + cls("children") + " or " + cls("replies") + "]",
         ".//header | .//footer",
+        ".//*[" + cls("u-author") + " or " + cls("p-author") + " or " + cls("h-card") + "]",
     ),
     pingback_classes=("pingback",),
     trackback_classes=("trackback",),

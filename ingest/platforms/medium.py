@@ -55,7 +55,7 @@ SELECTORS: Selectors = replace(
     categories=(),
     tags=("//a[contains(@href, '/tag/')]",),
     is_post=("//meta[@property='og:type' and @content='article']", "//h1[@data-testid='storyTitle']"),
-    comment_count=(),
+    comment_count=("//button[@aria-label='responses']",),
     comment_items=(),  # responses load by script (GraphQL); none in the saved page
     comment_nav_links=(),
     comment_page_current=(),

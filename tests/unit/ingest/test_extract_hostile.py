@@ -11,7 +11,8 @@ from ingest.extract import PostPage, extract_post_page
 
 PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "pages"
 URL = "https://tea-notes.example/2024/05/02/lazy-pictures/"
-FIXTURES = sorted(PAGES.glob("*.html"))
+# Every fixture page: the foundation's and the platforms' (issue 4) alike.
+FIXTURES = sorted(PAGES.glob("*.html")) + sorted((PAGES.parent / "platforms").glob("*/*.html"))
 
 
 def hostile() -> PostPage:
