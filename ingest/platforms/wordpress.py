@@ -115,6 +115,7 @@ SELECTORS = Selectors(
     ),
     comment_count=(
         "//*[" + cls("comments-title") + "]",
+        "//*[" + cls("wpd-thread-info") + "]",  # wpDiscuz: "5 Comments"
         "//*[@id='comments-title']",
         "//*[" + cls("wp-block-comments-title") + "]",
         "//*[@id='comments']/h2",
@@ -123,18 +124,21 @@ SELECTORS = Selectors(
         "//*[" + cls("comments-area") + "]/h2",
     ),
     comment_items=(
+        # wpDiscuz: div#wpd-comm-<id>_<parent>, replies nested inside; the div#comment-<id> in it is not the item.
+        "//div[re:test(@id, '^wpd-comm-\\d+_\\d+$')]",
         "//li[re:test(@id, '^(li-)?comment-\\d+$')]"
         " | //article[re:test(@id, '^comment-\\d+$')]"
         " | //div[re:test(@id, '^comment-\\d+$')]",
     ),
     comment_excluded=_EXCLUDED,
-    comment_id_pattern=r"^(?:li-|div-)?comment-(\d+)$",
+    comment_id_pattern=r"^(?:(?:li-|div-)?comment-|wpd-comm-)(\d+)(?:_\d+)?$",
     comment_parent=(
         "@data-parent",
         "@data-parent-id",
         ".//*[" + cls("in-reply-to") + "]//a/@href",
     ),
     comment_author=(
+        ".//*[" + cls("wpd-comment-author") + "]",
         ".//*[" + cls("comment-author") + "]//*[" + cls("fn") + "]",
         ".//cite[" + cls("fn") + "]",
         ".//b[" + cls("fn") + "]",
@@ -145,6 +149,7 @@ SELECTORS = Selectors(
         ".//a[" + cls("url") + "]",
     ),
     comment_author_url=(
+        ".//*[" + cls("wpd-comment-author") + "]//a/@href",
         ".//*[" + cls("comment-author") + "]//a[" + cls("url") + "]/@href",
         ".//a[" + cls("url") + "]/@href",
         ".//*[" + cls("wp-block-comment-author-name") + "]//a/@href",
@@ -152,6 +157,7 @@ SELECTORS = Selectors(
     ),
     comment_date=(
         ".//time/@datetime",
+        ".//*[" + cls("wpd-comment-date") + "]/@title",  # wpDiscuz: the full date; the text says "2 years ago"
         ".//*[" + cls("comment-metadata") + "]//a",
         ".//*[" + cls("comment-meta") + "]/a",
         ".//*[" + cls("commentmetadata") + "]/a",
@@ -161,6 +167,7 @@ SELECTORS = Selectors(
         ".//*[" + cls("comment-meta") + "]",
     ),
     comment_body=(
+        ".//*[" + cls("wpd-comment-text") + "]",
         ".//*[" + cls("comment-content") + "]",
         ".//*[" + cls("wp-block-comment-content") + "]",
         ".//*[@itemprop='text']",
