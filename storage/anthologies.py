@@ -447,3 +447,14 @@ def refresh_from_series(db: Database, name: str, *, now: datetime) -> list[int]:
         if new:
             _touch(db, ident, now)
         return new
+
+
+def item_blog_ids(db: Database, name: str) -> dict[int, int]:
+    """Post id -> blog id for every item (exports group posts by blog)."""
+    ident = anthology_id(db, name)
+    rows = db.execute(
+        "SELECT i.post_id, p.blog_id FROM anthology_items AS i JOIN posts AS p ON p.id = i.post_id "
+        "WHERE i.anthology_id = ?",
+        [ident],
+    ).fetchall()
+    return {int(r[0]): int(r[1]) for r in rows}

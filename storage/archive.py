@@ -579,3 +579,8 @@ class Archive:
             }
             edited = anthologies.edited_texts(self._db, name)
         return build_anthology_record(spec, posts, edited, created_at=self._now())
+
+    def anthology_blog_ids(self, name: str) -> dict[int, int]:
+        """Post id -> blog id for every item of an anthology."""
+        with _translated(self.path):
+            return anthologies.item_blog_ids(self._db, name)
