@@ -24,6 +24,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from exporters.errors import FontMissing
+from exporters.pdf.bidi import visual_words
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +192,11 @@ def cjk_family() -> Family:
     return _register_family(CJK_FONT_NAME, [(CJK_FONT_NAME, font)] + [(CJK_FONT_NAME, font)] * 3)
 
 
+def cjk_in_use() -> bool:
+    """Whether this process has set any text in the CJK fallback font."""
+    return cjk_family.cache_info().currsize > 0
+
+
 _CJK_RANGES = (
     (0x1100, 0x11FF),  # Hangul Jamo
     (0x2E80, 0x2FDF),  # CJK and Kangxi radicals
@@ -222,12 +228,11 @@ def _attaches(char: str) -> bool:
     return char.isspace() or unicodedata.category(char) in ("Mn", "Me", "Cf")
 
 
-def markup_text(text: str, *, family_name: FamilyName = "serif", bold: bool = False, italic: bool = False) -> str:
-    """`text` escaped for reportlab paragraph markup, with runs the family lacks wrapped in a fallback font.
+def font_runs(text: str, family_name: FamilyName = "serif") -> list[tuple[Family, str]]:
+    """`text` cut into runs, each with the family that draws it: the family itself, then DejaVu Sans, then CJK.
 
-    The result contains no markup from `text` itself: `<`, `>` and `&` are escaped. Runs go to the
-    family's own font first, then DejaVu Sans, then the CJK font. A character no font has stays in the
-    family's font (it prints as a box). Raises `FontMissing` if CJK text appears and no CJK font exists.
+    A character no font has stays with the family (it prints as a box; see `missing_glyphs`). Control
+    characters are dropped. Raises `FontMissing` if CJK text appears and no CJK font exists.
     """
     primary = family(family_name)
     chain: list[Family] = [primary]
@@ -252,10 +257,45 @@ def markup_text(text: str, *, family_name: FamilyName = "serif", bold: bool = Fa
             runs[-1][1].append(char)
         else:
             runs.append((chosen, [char]))
+    return [(fam, "".join(chars)) for fam, chars in runs]
+
+
+def missing_glyphs(text: str, family_name: FamilyName = "serif") -> set[str]:
+    """The characters of `text` that no font in the fallback chain can draw (they would print as boxes).
+
+    Spaces, format characters (joiners, variation selectors) and control characters are not counted.
+    """
+    missing = set()
+    for fam, run in font_runs(text, family_name):
+        for char in run:
+            if char.isspace() or unicodedata.category(char) in ("Cf", "Cc", "Mn"):
+                continue
+            if ord(char) not in fam.covers:
+                missing.add(char)
+    return missing
+
+
+def markup_text(
+    text: str,
+    *,
+    family_name: FamilyName = "serif",
+    bold: bool = False,
+    italic: bool = False,
+    rtl_base: bool = False,
+) -> str:
+    """`text` escaped for reportlab paragraph markup, with runs the family lacks wrapped in a fallback font.
+
+    The result contains no markup from `text` itself: `<`, `>` and `&` are escaped. Runs go to the
+    family's own font first, then DejaVu Sans, then the CJK font (`font_runs`). Right-to-left words
+    are shaped and put in visual order (`bidi.visual_words`; `rtl_base` for a right-to-left paragraph).
+    Raises `FontMissing` if CJK text appears and no CJK font exists.
+    """
+    primary = family(family_name)
+    runs = font_runs(visual_words(text, rtl_base=rtl_base), family_name)
 
     parts: list[str] = []
     for fam, chars in runs:
-        escaped = escape("".join(chars))
+        escaped = escape(chars)
         if fam is primary:
             parts.append(escaped)
         else:

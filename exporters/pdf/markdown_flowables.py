@@ -27,6 +27,7 @@ from reportlab.platypus import (
     Flowable,
     HRFlowable,
     Indenter,
+    KeepTogether,
     ListFlowable,
     ListItem,
     Paragraph,
@@ -34,7 +35,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from exporters.pdf.bidi import RtlParagraph, base_direction
 from exporters.pdf.fonts import FamilyName, family, markup_text
+from exporters.pdf.footnotes import Note, Noted, ReclaimSpace, _marks
+from exporters.pdf.options import LinkStyle
 from exporters.pdf.styles import LINK, MUTED, RULE, TABLE_HEAD_BACKGROUND, TextStyles
 from storage.records import Asset
 
@@ -84,6 +88,19 @@ class InlineState:
     bold: bool = False
     italic: bool = False
     deferred_images: list[SyntaxTreeNode] = field(default_factory=list)
+    rtl: bool = False  # inside a right-to-left paragraph
+
+
+@dataclass(slots=True)
+class NoteBook:
+    """The link notes of one post: numbered from 1 in reading order, across its body and its comments."""
+
+    notes: list[Note] = field(default_factory=list)
+
+    def add(self, markup: str) -> Note:
+        note = Note(len(self.notes) + 1, markup)
+        self.notes.append(note)
+        return note
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +119,19 @@ class MarkdownRenderer:
     image may be drawn (the frame height, less some room), in points.
     """
 
-    def __init__(self, *, images: Sequence[Asset] = (), max_image_height: float) -> None:
+    def __init__(
+        self,
+        *,
+        images: Sequence[Asset] = (),
+        max_image_height: float,
+        links: LinkStyle = "inline",
+        notebook: NoteBook | None = None,
+        note_style: ParagraphStyle | None = None,
+    ) -> None:
+        self.links: LinkStyle = links if note_style is not None or links != "footnotes" else "inline"
+        self.notebook = notebook if notebook is not None else NoteBook()
+        self._note_style = note_style
+        self.warnings: list[str] = []  # user-readable problems (images we could not show)
         self._images: dict[str, Asset] = {}
         for asset in images:
             if asset.data:
@@ -135,9 +164,44 @@ class MarkdownRenderer:
         }
 
     def render(self, markdown: str, styles: TextStyles) -> list[Flowable]:
-        """Flowables for `markdown` set in `styles`."""
+        """Flowables for `markdown` set in `styles`.
+
+        With footnotes, each top-level block whose links made notes carries them (`footnotes.Noted`).
+        """
         tree = SyntaxTreeNode(_PARSER.parse(markdown))
-        return self._children(tree, BlockState(styles))
+        state = BlockState(styles)
+        if self.links != "footnotes":
+            return self._children(tree, state)
+        out: list[Flowable] = []
+        for child in tree.children:
+            before = len(self.notebook.notes)
+            flowables = self._block(child, state)
+            made = self.notebook.notes[before:]
+            out.extend(self._attach_notes(flowables, made) if made else flowables)
+        return out
+
+    def _attach_notes(self, flowables: list[Flowable], notes: list[Note]) -> list[Flowable]:
+        """Each note goes with the paragraph holding its mark; the rest with the block's first flowable."""
+        assert self._note_style is not None
+        left = list(notes)
+        owned: dict[int, tuple[Note, ...]] = {}
+        for index, flowable in enumerate(flowables):
+            marks = _marks(flowable) if isinstance(flowable, Paragraph) else set()
+            mine = tuple(n for n in left if n.number in marks)
+            if mine:
+                owned[index] = mine
+                left = [n for n in left if n not in mine]
+        if left:
+            first = next((i for i, f in enumerate(flowables) if not isinstance(f, Indenter)), 0)
+            owned[first] = owned.get(first, ()) + tuple(left)
+        out: list[Flowable] = []
+        for index, flowable in enumerate(flowables):
+            if index in owned:
+                out.append(Noted(flowable, owned[index], style=self._note_style))
+                out.append(ReclaimSpace())
+            else:
+                out.append(flowable)
+        return out
 
     # -- blocks ---------------------------------------------------------------------------------
 
@@ -164,27 +228,34 @@ class MarkdownRenderer:
     def _paragraph(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
         """Text runs become paragraphs; images on their own (or linked) split the paragraph in place."""
         style = self._text_style(state)
+        rtl = base_direction(_plain_text(node)) == "rtl"
+        paragraph_class: type[Paragraph] = Paragraph
+        if rtl:
+            style = _rtl_style(style)
+            paragraph_class = RtlParagraph
         out: list[Flowable] = []
-        inline_state = InlineState("serif")
+        inline_state = InlineState("serif", rtl=rtl)
         pending: list[str] = []
 
         def flush() -> None:
             markup = "".join(pending).strip()
             pending.clear()
             if markup and not _only_breaks(markup):
-                out.append(Paragraph(markup, style))
+                out.append(paragraph_class(markup, style))
 
         for inline in node.children:
             for child in inline.children:
                 images = _standalone_images(child)
                 if images:
                     flush()
-                    out.extend(self._image(image, state) for image in images)
+                    for image in images:
+                        out.extend(self._image(image, state))
                 else:
                     pending.append(self._inline(child, inline_state))
         flush()
         # Images nested in emphasis or link text can't split the paragraph without breaking its markup.
-        out.extend(self._image(image, state) for image in inline_state.deferred_images)
+        for image in inline_state.deferred_images:
+            out.extend(self._image(image, state))
         return out
 
     def _heading(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
@@ -193,7 +264,8 @@ class MarkdownRenderer:
         inline_state = InlineState("sans", bold=True)
         markup = self._inlines_of(node, inline_state)
         out: list[Flowable] = [Paragraph(markup, style)] if markup.strip() else []
-        out.extend(self._image(image, state) for image in inline_state.deferred_images)
+        for image in inline_state.deferred_images:
+            out.extend(self._image(image, state))
         return out
 
     def _list(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
@@ -222,9 +294,14 @@ class MarkdownRenderer:
         return [ListFlowable(items, bulletType="bullet", start=bullet, **common)]
 
     def _blockquote(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
+        """Indented, with a thin rule down the left side of each of its paragraphs."""
         indent = state.styles.quote_indent
         inner = replace(state, quote_depth=state.quote_depth + 1)
-        return [Indenter(left=indent), *self._children(node, inner), Indenter(left=-indent)]
+        children = [
+            _ruled(child, offset=indent * 0.55) if type(child) is Paragraph else child
+            for child in self._children(node, inner)
+        ]
+        return [Indenter(left=indent), *children, Indenter(left=-indent)]
 
     def _code_block(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
         """Monospace, wrapped: leading and repeated spaces are kept, long lines break instead of running off."""
@@ -287,19 +364,31 @@ class MarkdownRenderer:
         text = node.content.strip()
         return [Paragraph(markup_text(text), self._text_style(state))] if text else []
 
-    def _image(self, node: SyntaxTreeNode, state: BlockState) -> Flowable:
-        """The archived image scaled to fit, or an italic note when we don't have it (never fetched)."""
+    def _image(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
+        """The archived image scaled to fit with its caption, or a framed placeholder (never fetched).
+
+        The caption is the image's title, else its alt text. A placeholder adds a line to `warnings`.
+        """
         src = str(node.attrs.get("src", ""))
         alt = _plain_text(node).strip()
+        title = str(node.attrs.get("title") or "").strip()
         asset = self._images.get(src)
         missing_style = state.styles.missing_image
+        described = markup_text(alt or src, family_name="sans")
         if asset is None:
-            return Paragraph(f"[image not archived: {markup_text(alt or src, italic=True)}]", missing_style)
+            self.warnings.append(f"An image was not archived, so the book shows a placeholder: {src}")
+            return [Paragraph(f"Image not archived<br/>{described}", missing_style)]
         size = _image_size(asset.data)
         if size is None:
-            return Paragraph(f"[image could not be read: {markup_text(alt or src, italic=True)}]", missing_style)
+            self.warnings.append(f"An archived image could not be read, so the book shows a placeholder: {src}")
+            return [Paragraph(f"Image could not be read<br/>{described}", missing_style)]
         width, height = size
-        return FittedImage(asset.data, width=width, height=height, max_height=self._max_image_height)
+        image = FittedImage(asset.data, width=width, height=height, max_height=self._max_image_height)
+        caption = title or alt
+        if not caption:
+            return [image]
+        image.spaceAfter = 3
+        return [KeepTogether([image, Paragraph(markup_text(caption, italic=True), state.styles.caption)])]
 
     # -- inlines --------------------------------------------------------------------------------
 
@@ -325,7 +414,9 @@ class MarkdownRenderer:
         return "".join(self._inline(child, state) for child in node.children)
 
     def _text(self, node: SyntaxTreeNode, state: InlineState) -> str:
-        return markup_text(node.content, family_name=state.family_name, bold=state.bold, italic=state.italic)
+        return markup_text(
+            node.content, family_name=state.family_name, bold=state.bold, italic=state.italic, rtl_base=state.rtl
+        )
 
     def _softbreak(self, node: SyntaxTreeNode, state: InlineState) -> str:
         return " "
@@ -348,7 +439,10 @@ class MarkdownRenderer:
         return f'<font name="{face}">{_keep_spaces(text)}</font>'
 
     def _link(self, node: SyntaxTreeNode, state: InlineState) -> str:
-        """Link text, then the address in small type after it (unless the text is the address)."""
+        """Link text with its address: a note mark after the text (footnotes, endnotes) or the address inline.
+
+        The text is not repeated as a note when it is the address itself (autolinks).
+        """
         href = str(node.attrs.get("href", ""))
         text = self._inner(node, state)
         if urlsplit(href).scheme.lower() not in LINK_SCHEMES:
@@ -359,13 +453,44 @@ class MarkdownRenderer:
         linked = f'<a href="{attr}" color="{LINK.hexval()}">{text or markup_text(address)}</a>'
         if not shown or shown in (href, address):
             return linked
-        note = markup_text(address, family_name="sans")
-        face = family("sans").regular
-        return f'{linked}<font name="{face}" size="-2" color="{MUTED.hexval()}"> ({note})</font>'
+        note_text = markup_text(address, family_name="sans")
+        if self.links == "inline":
+            face = family("sans").regular
+            return f'{linked}<font name="{face}" size="-2" color="{MUTED.hexval()}"> ({note_text})</font>'
+        note = self.notebook.add(f'<a href="{attr}">{note_text}</a>')
+        # A hair space before the mark keeps "word" and its mark apart for search and text extraction.
+        return f"{linked}<super>\u200a{note.number}</super>"
 
     def _defer_image(self, node: SyntaxTreeNode, state: InlineState) -> str:
         state.deferred_images.append(node)
         return ""
+
+
+class RuledParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
+    """A paragraph with a thin vertical rule `rule_offset` points to the left of its text (quotes, replies)."""
+
+    rule_offset: float = 8.0
+    rule_color: object = RULE
+
+    def draw(self) -> None:
+        super().draw()
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setStrokeColor(self.rule_color)
+        canvas.setLineWidth(0.7)
+        x = -self.rule_offset + self.style.leftIndent
+        canvas.line(x, -self.style.spaceAfter, x, self.height + 1)
+        canvas.restoreState()
+
+
+def _ruled(paragraph: Paragraph, *, offset: float) -> RuledParagraph:
+    ruled = RuledParagraph(paragraph.text, paragraph.style)
+    ruled.rule_offset = offset
+    return ruled
+
+
+def _rtl_style(style: ParagraphStyle) -> ParagraphStyle:
+    return ParagraphStyle(f"{style.name}-rtl", parent=style, alignment=TA_RIGHT, hyphenationLang="")
 
 
 def _standalone_images(node: SyntaxTreeNode) -> list[SyntaxTreeNode]:
@@ -445,5 +570,5 @@ def _image_size(data: bytes) -> tuple[float, float] | None:
 def render_markdown(
     markdown: str, *, styles: TextStyles, images: Sequence[Asset] = (), max_image_height: float
 ) -> list[Flowable]:
-    """Flowables for one piece of stored Markdown (a post body, a comment, an introduction)."""
+    """Flowables for one piece of stored Markdown (a post body, a comment, an introduction), links inline."""
     return MarkdownRenderer(images=images, max_image_height=max_image_height).render(markdown, styles)

@@ -1,71 +1,52 @@
-"""Bind an anthology into a PDF: cover, contents, one chapter per post with its comment thread."""
+"""Bind an anthology into a PDF book: body chunks laid out once (in two processes when large), then front matter
+with the known page numbers, then everything joined with numbers, labels, outline, links and metadata.
+
+Why not reportlab's `multiBuild`: it lays the whole book out once per pass and keeps every flowable alive,
+which for a 6,000-page book took 211 s and 4.7 GB (PLATFORM-NOTES §8). Here each body chunk is laid out
+exactly once and forgotten; its pages go to a temporary PDF and it reports where its headings landed.
+"""
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import logging
+import multiprocessing
+import os
+import tempfile
 import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import escape
 
-from reportlab.platypus import NextPageTemplate, PageBreak, Paragraph, Spacer, TableStyle
-from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
-from reportlab.platypus.flowables import Flowable
-from reportlab.platypus.tableofcontents import TableOfContents, defaultTableStyle
-
-from exporters.errors import LayoutFailed
 from exporters.output import atomic_output
-from exporters.pdf.bookmarks import BookmarkedParagraph
-from exporters.pdf.dates import format_date, format_date_range
-from exporters.pdf.fonts import family, markup_text, register_fonts
-from exporters.pdf.markdown_flowables import LINK_SCHEMES, MarkdownRenderer
+from exporters.pdf.assemble import BookMetadata, assemble, place_landmarks
+from exporters.pdf.body import ChunkJob, ChunkResult, render_chunk
+from exporters.pdf.fonts import markup_text, register_fonts
+from exporters.pdf.front import ContentsEntry, render_back, render_front
 from exporters.pdf.options import PdfOptions
-from exporters.pdf.styles import (
-    LINK,
-    Geometry,
-    PageDecor,
-    Stylesheet,
-    make_geometry,
-    make_page_templates,
-    make_stylesheet,
-)
-from exporters.pdf.thread import thread_flowables
-from storage.records import THREADBOOK_VERSION, Anthology, Post
+from exporters.pdf.styles import make_geometry, make_stylesheet
+from storage.records import THREADBOOK_VERSION, Anthology, AnthologyItem, anthology_items
 
 log = logging.getLogger(__name__)
 
-MAX_PASSES = 4  # two suffice (see AnthologyDocTemplate); more means the contents kept changing length
+CHUNK_WORDS = 40_000  # words of posts and comments per body chunk: ~25 long posts, ~150 pages
+PARALLEL_WORDS = 150_000  # below this a second process costs more than it saves
+MAX_WORKERS = 2
 
 
-class PostTitle(BookmarkedParagraph):
-    """A post's title: starts its chapter, its outline entry, its contents line and its running head."""
+@dataclass(frozen=True, slots=True)
+class RenderReport:
+    """What an export did: for logs, the CLI and the benchmark."""
 
-
-class AnthologyDocTemplate(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type hints
-    """The book's document: turns bookmarked paragraphs into outline entries and contents lines as they land."""
-
-    def __init__(self, filename: str, *, decor: PageDecor, **kwargs: Any) -> None:
-        super().__init__(filename, **kwargs)
-        self.decor = decor
-        self.addPageTemplates(make_page_templates(decor.geometry, decor))
-
-    def beforeDocument(self) -> None:  # noqa: N802 (reportlab hook)
-        # multiBuild lays the book out once per pass on a fresh canvas.
-        self.decor.reset()
-        self.canv.showOutline()
-
-    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab hook)
-        if not isinstance(flowable, BookmarkedParagraph) or not flowable.bookmark_key:
-            return
-        canvas = self.canv
-        top = min(self.frame._y + flowable.height + flowable.getSpaceAfter() + 6, self.pagesize[1])
-        canvas.bookmarkPage(flowable.bookmark_key, fit="XYZ", left=0, top=top, zoom=0)
-        canvas.addOutlineEntry(flowable.outline_title, flowable.bookmark_key, level=flowable.outline_level)
-        if flowable.running_title:
-            self.decor.current_post = flowable.running_title
-        if flowable.toc_markup:
-            page = self.decor.body_page_number(canvas.getPageNumber())
-            self.notify("TOCEntry", (0, flowable.toc_markup, page, flowable.bookmark_key))
+    path: Path
+    pages: int
+    posts: int
+    chunks: int
+    workers: int
+    seconds: float
+    warnings: tuple[str, ...]  # user-readable: images shown as placeholders, an unreadable cover image
 
 
 def render_pdf(anthology: Anthology, *, out_path: Path, options: PdfOptions | None = None) -> Path:
@@ -75,180 +56,202 @@ def render_pdf(anthology: Anthology, *, out_path: Path, options: PdfOptions | No
     and renamed at the end. Raises `FontMissing` (CJK text and no CJK font), `LayoutFailed` (something
     can't fit on a page) or `ExportWriteFailed` (the file can't be written).
     """
+    return render_book(anthology, out_path=out_path, options=options).path
+
+
+def render_book(
+    anthology: Anthology,
+    *,
+    out_path: Path,
+    options: PdfOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RenderReport:
+    """`render_pdf` with a report (pages, chunks, warnings) and `progress(done, total)` calls per body chunk."""
     options = options if options is not None else PdfOptions()
     out_path = Path(out_path)
     started = time.perf_counter()
     register_fonts()
     geometry = make_geometry(options)
-    styles = make_stylesheet(options)
-    # Build the whole story before touching the disk: a missing font fails without leaving anything behind.
-    story = _story(anthology, options=options, geometry=geometry, styles=styles)
-    decor = PageDecor(geometry=geometry, styles=styles, running_title=anthology.title)
-    with atomic_output(out_path) as tmp_path:
-        doc = AnthologyDocTemplate(
-            str(tmp_path),
-            decor=decor,
-            pagesize=(geometry.page_width, geometry.page_height),
-            leftMargin=geometry.left,
-            rightMargin=geometry.right,
-            topMargin=geometry.top,
-            bottomMargin=geometry.bottom,
+    styles = make_stylesheet(options, language=anthology.language)
+    items = anthology_items(anthology)
+    chunk_items = list(_chunks(items))
+    workers = _worker_count(options, items)
+    warnings: list[str] = []
+    made_at = anthology.created_at or datetime.now(UTC)
+    with tempfile.TemporaryDirectory(prefix="threadbook-pdf-") as tmp:
+        folder = Path(tmp)
+        jobs = [
+            ChunkJob(
+                items=chunk,
+                first_index=first,
+                book_title=anthology.title.strip() or "Untitled anthology",
+                book_language=anthology.language,
+                options=options,
+                out_path=folder / f"body-{number:04d}.pdf",
+            )
+            for number, (first, chunk) in enumerate(chunk_items)
+        ]
+        chunks = _render_chunks(jobs, workers=workers, progress=progress)
+        for chunk in chunks:
+            warnings.extend(chunk.warnings)
+        placed, _ = place_landmarks(chunks, chapters_on_right=options.chapters_on_right)
+        contents = _contents(items, placed)
+        front_path, back_path = folder / "front.pdf", folder / "back.pdf"
+        front = render_front(
+            anthology,
+            items=items,
+            contents=contents,
+            out_path=front_path,
+            options=options,
+            geometry=geometry,
+            styles=styles,
+            warnings=warnings,
+        )
+        back = render_back(
+            anthology,
+            items=items,
+            out_path=back_path,
+            geometry=geometry,
+            styles=styles,
+            made_at=made_at,
+            cjk_used=any(chunk.cjk_used for chunk in chunks),
+        )
+        blank: set[int] = set()
+        offset = 0
+        for chunk in chunks:
+            blank.update(offset + page for page in chunk.blank_pages)
+            offset += chunk.pages + (1 if options.chapters_on_right and chunk.pages % 2 else 0)
+        metadata = BookMetadata(
             title=anthology.title,
             author=anthology.editor,
             subject=anthology.subtitle,
+            keywords=options.keywords or _keywords(items),
+            language=anthology.language,
+            created_at=made_at,
             creator=f"Threadbook {THREADBOOK_VERSION}",
-            lang=anthology.language,
-            initialFontName=family("serif").regular,  # else the canvas starts in unembedded Helvetica
-            initialFontSize=styles.base_size,
         )
-        try:
-            passes = doc.multiBuild(story, maxPasses=MAX_PASSES)
-        except LayoutError as exc:
-            where = f' (in "{decor.current_post}")' if decor.current_post else ""
-            raise LayoutFailed(
-                f"A part of this anthology{where} is too large to fit on a page, so the PDF could not be made. "
-                "Try a larger page size or a smaller text size."
-            ) from exc
+        with atomic_output(out_path) as tmp_path:
+            pages = assemble(
+                front_path=front_path,
+                front=front,
+                chunks=chunks,
+                back_path=back_path,
+                back=back,
+                out_path=tmp_path,
+                geometry=geometry,
+                styles=styles,
+                metadata=metadata,
+                chapters_on_right=options.chapters_on_right,
+                blank_body_pages=blank,
+            )
+    seconds = time.perf_counter() - started
+    for warning in warnings:
+        log.info("PDF export: %s", warning)
     log.info(
-        "rendered %s: %d posts, %d pages, %d passes, %.2f s",
+        "rendered %s: %d posts, %d pages, %d chunks on %d process(es), %.2f s",
         out_path,
-        len(anthology.posts),
-        doc.page,
-        passes,
-        time.perf_counter() - started,
+        len(items),
+        pages,
+        len(jobs),
+        workers,
+        seconds,
     )
-    return out_path
+    return RenderReport(out_path, pages, len(items), len(jobs), workers, seconds, tuple(warnings))
 
 
-def _story(anthology: Anthology, *, options: PdfOptions, geometry: Geometry, styles: Stylesheet) -> list[Flowable]:
-    story: list[Flowable] = []
-    story.extend(_cover(anthology, geometry=geometry, styles=styles))
-    story.extend([NextPageTemplate("front"), PageBreak()])
-    story.append(Paragraph("Contents", styles.front_heading))
-    story.append(_contents(styles))
-    max_image_height = geometry.frame_height * 0.8
-    if anthology.introduction_md.strip():
-        story.append(PageBreak())
-        story.append(Paragraph("Introduction", styles.front_heading))
-        intro = MarkdownRenderer(max_image_height=max_image_height)
-        story.extend(intro.render(anthology.introduction_md, styles.post))
-    story.append(NextPageTemplate("body"))
-    for index, post in enumerate(anthology.posts):
-        story.append(PageBreak())
-        story.extend(
-            _post(
-                post, index=index, options=options, geometry=geometry, styles=styles, max_image_height=max_image_height
-            )
-        )
-    if not anthology.posts:
-        story.append(PageBreak())
-        story.append(Paragraph("<i>This anthology has no posts.</i>", styles.post_note))
-    return story
+def _words(item: AnthologyItem) -> int:
+    post = item.post
+    return len(post.body_md.split()) + sum(len(c.body_md.split()) + 12 for c in post.comments) + 50
 
 
-def _cover(anthology: Anthology, *, geometry: Geometry, styles: Stylesheet) -> list[Flowable]:
-    title = anthology.title.strip() or "Untitled anthology"
-    out: list[Flowable] = [
-        Spacer(1, geometry.frame_height * 0.22),
-        Paragraph(markup_text(title, bold=True), styles.cover_title),
-    ]
-    if anthology.subtitle.strip():
-        out.append(Paragraph(markup_text(anthology.subtitle.strip(), italic=True), styles.cover_subtitle))
-    else:
-        out.append(Spacer(1, styles.cover_subtitle.spaceAfter))
-    if anthology.editor.strip():
-        out.append(Paragraph(f"Edited by {markup_text(anthology.editor.strip())}", styles.cover_editor))
-    dates = format_date_range(post.published_at for post in anthology.posts)
-    if dates and dates != anthology.subtitle.strip():
-        out.append(Paragraph(markup_text(dates, family_name="sans"), styles.cover_dates))
-    count = len(anthology.posts)
-    comments = sum(len(post.comments) for post in anthology.posts)
-    summary = f"{count} post{'s' if count != 1 else ''}, {comments} comment{'s' if comments != 1 else ''}"
-    out.append(Paragraph(summary, styles.cover_dates))
-    return out
+def _chunks(items: Sequence[AnthologyItem]) -> Iterator[tuple[int, tuple[AnthologyItem, ...]]]:
+    """Consecutive runs of items of about CHUNK_WORDS words each (at least one item per chunk)."""
+    start, words = 0, 0
+    for index, item in enumerate(items):
+        words += _words(item)
+        if words >= CHUNK_WORDS:
+            yield start, tuple(items[start : index + 1])
+            start, words = index + 1, 0
+    if start < len(items) or not items:
+        yield start, tuple(items[start:])
 
 
-def _contents(styles: Stylesheet) -> TableOfContents:
-    """The printed table of contents, filled by `AnthologyDocTemplate.afterFlowable`.
+def _worker_count(options: PdfOptions, items: Sequence[AnthologyItem]) -> int:
+    if options.workers is not None:
+        return options.workers
+    if sum(_words(item) for item in items) < PARALLEL_WORDS:
+        return 1
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
-    Its entries carry page numbers relative to the first post page, so the contents growing from
-    multiBuild's one-line placeholder (first pass) to their real length (second pass) moves no number,
-    and two passes always suffice.
+
+def _render_chunks(
+    jobs: Sequence[ChunkJob], *, workers: int, progress: Callable[[int, int], None] | None
+) -> list[ChunkResult]:
+    """Each job's result, in order. With workers > 1, chunks are laid out in that many processes.
+
+    Only `workers` jobs are in flight at a time, so the parent never holds more than a few pickled chunks.
     """
-    toc = TableOfContents(levelStyles=list(styles.toc_levels), dotsMinLevel=0)
-    # The table's own default cell font is Helvetica, which would be referenced (unembedded) though unused.
-    toc.tableStyle = TableStyle([*defaultTableStyle.getCommands(), ("FONT", (0, 0), (-1, -1), family("serif").regular)])
-    return toc
+    if workers <= 1 or len(jobs) <= 1:
+        results = []
+        for count, job in enumerate(jobs, start=1):
+            results.append(render_chunk(job))
+            if progress is not None:
+                progress(count, len(jobs))
+        return results
+    # Not "fork": the GUI exports from a pool thread, and forking a threaded Qt process can deadlock the child.
+    # The fork server is a fresh single-threaded process that imports the exporter once, then forks cheaply.
+    context: multiprocessing.context.BaseContext
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        server = multiprocessing.get_context("forkserver")
+        server.set_forkserver_preload(["exporters.pdf.body"])
+        context = server
+    else:
+        context = multiprocessing.get_context("spawn")
+    results_by_index: dict[int, ChunkResult] = {}
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: dict[concurrent.futures.Future[ChunkResult], int] = {}
+        queue = collections.deque(enumerate(jobs))
+        while queue or pending:
+            while queue and len(pending) < workers * 2:
+                index, job = queue.popleft()
+                pending[pool.submit(render_chunk, job)] = index
+            finished, _ = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in finished:
+                index = pending.pop(future)
+                results_by_index[index] = future.result()  # re-raises FontMissing, LayoutFailed
+                if progress is not None:
+                    progress(len(results_by_index), len(jobs))
+    return [results_by_index[i] for i in range(len(jobs))]
 
 
-def _post_key(index: int) -> str:
-    return f"post-{index + 1}"
+def _contents(items: Sequence[AnthologyItem], placed: Sequence[object]) -> list[ContentsEntry]:
+    """A contents line per part and post, with the printed (body) page number and the landmark it links to."""
+    from exporters.pdf.assemble import PlacedLandmark
+    from exporters.pdf.body import post_title
 
-
-def _title(post: Post) -> str:
-    return " ".join(post.title.split()) or "Untitled post"
-
-
-def _toc_markup(post: Post) -> str:
-    return markup_text(_title(post))
-
-
-def _post(
-    post: Post,
-    *,
-    index: int,
-    options: PdfOptions,
-    geometry: Geometry,
-    styles: Stylesheet,
-    max_image_height: float,
-) -> list[Flowable]:
-    key = _post_key(index)
-    title = PostTitle(markup_text(_title(post), family_name="sans", bold=True), styles.post_title)
-    title.outline_title = _title(post)
-    title.bookmark_key = key
-    title.toc_markup = _toc_markup(post)
-    title.running_title = _title(post)
-    out: list[Flowable] = [title]
-    meta = _meta_markup(post)
-    if meta:
-        out.append(Paragraph(meta, styles.post_meta))
-    out.append(Paragraph(_url_markup(post.url), styles.post_url))
-
-    renderer = MarkdownRenderer(images=post.images, max_image_height=max_image_height)
-    if post.protected:
-        out.append(Paragraph("This post is password-protected; its text was not archived.", styles.post_note))
-    body = renderer.render(post.body_md, styles.post)
-    out.extend(body)
-    if not body and not post.protected:
-        out.append(Paragraph("This post has no text.", styles.post_note))
-    if options.include_comments:
-        out.extend(
-            thread_flowables(
-                post, renderer=renderer, styles=styles, frame_width=geometry.frame_width, bookmark_key=f"{key}-comments"
+    entries: list[ContentsEntry] = []
+    for target, mark in enumerate(placed):
+        assert isinstance(mark, PlacedLandmark)
+        landmark = mark.landmark
+        if landmark.kind == "comments":
+            continue
+        label = str(mark.page + 1)
+        if landmark.kind == "part":
+            entries.append(ContentsEntry(0, markup_text(landmark.title, family_name="sans", bold=True), label, target))
+        else:
+            post = items[landmark.item].post
+            author = (
+                f" \u2014 <i>{markup_text(post.author.strip(), italic=True)}</i>"
+                if post.author and post.author.strip()
+                else ""
             )
-        )
-    return out
+            entries.append(ContentsEntry(1, markup_text(post_title(post)) + author, label, target))
+    return entries
 
 
-def _meta_markup(post: Post) -> str:
-    parts = []
-    if post.author and post.author.strip():
-        parts.append(f"by {markup_text(post.author.strip(), family_name='sans')}")
-    if post.published_at is not None:
-        parts.append(format_date(post.published_at))
-    if post.updated_at is not None and (
-        post.published_at is None or format_date(post.updated_at) != format_date(post.published_at)
-    ):
-        parts.append(f"updated {format_date(post.updated_at)}")
-    if post.series is not None and post.series.name.strip():
-        series = markup_text(post.series.name.strip(), family_name="sans")
-        parts.append(f"{series}, part {post.series.number}" if post.series.number is not None else series)
-    return " \u00b7 ".join(parts)
-
-
-def _url_markup(url: str) -> str:
-    shown = markup_text(url, family_name="sans")
-    if url.split(":", 1)[0].lower() in LINK_SCHEMES:
-        href = escape(url, {'"': "&quot;"})
-        return f'<a href="{href}" color="{LINK.hexval()}">{shown}</a>'
-    return shown
+def _keywords(items: Sequence[AnthologyItem], limit: int = 12) -> tuple[str, ...]:
+    """The posts' most common categories and tags, for the PDF's keywords."""
+    counts: collections.Counter[str] = collections.Counter()
+    for item in items:
+        counts.update({term.strip() for term in (*item.post.categories, *item.post.tags) if term.strip()})
+    return tuple(term for term, _ in counts.most_common(limit))

@@ -1,14 +1,16 @@
-"""A post's comment thread as flowables: a heading, then each comment indented by its depth."""
+"""A post's comment thread as flowables: a heading, then each comment indented by its depth with a thread rule."""
 
 from __future__ import annotations
+
+from xml.sax.saxutils import escape
 
 from reportlab.platypus import Flowable, Indenter, Paragraph
 
 from exporters.pdf.bookmarks import BookmarkedParagraph
 from exporters.pdf.dates import format_datetime
 from exporters.pdf.fonts import markup_text
-from exporters.pdf.markdown_flowables import MarkdownRenderer
-from exporters.pdf.styles import INK, Stylesheet
+from exporters.pdf.markdown_flowables import MarkdownRenderer, RuledParagraph
+from exporters.pdf.styles import INK, LINK, TextStyles
 from storage.records import Comment, Post
 
 KIND_LABELS = {"pingback": "Pingback", "trackback": "Trackback"}
@@ -27,27 +29,34 @@ def comments_title(count: int) -> str:
 
 
 def thread_flowables(
-    post: Post, *, renderer: MarkdownRenderer, styles: Stylesheet, frame_width: float, bookmark_key: str
+    post: Post,
+    *,
+    renderer: MarkdownRenderer,
+    styles: TextStyles,
+    header_style: object,
+    note_style: object,
+    heading_style: object,
+    frame_width: float,
+    bookmark_key: str,
 ) -> list[Flowable]:
     """The heading and every comment of `post`, in the record's display order; [] when it has none.
 
     Each comment is indented by its depth, one step per level, capped so the deepest replies keep at
-    least 70 % of the width; a reply deeper than the cap says whom it answers.
+    least 70 % of the width; a thin rule left of every reply shows which thread it belongs to, and a
+    reply deeper than the cap says whom it answers.
     """
     comments = post.comments
     if not comments:
         return []
     title = comments_title(len(comments))
-    heading = CommentsHeading(markup_text(title), styles.comments_heading)
+    heading = CommentsHeading(markup_text(title, family_name="sans", bold=True), heading_style)
     heading.outline_title, heading.bookmark_key = title, bookmark_key
     out: list[Flowable] = [heading]
     expected = post.comment_count_expected
     if expected is not None and expected != len(comments):
-        out.append(
-            Paragraph(f"The site counted {expected} comments; {len(comments)} could be archived.", styles.comment_note)
-        )
+        out.append(Paragraph(f"The site counted {expected} comments; {len(comments)} could be archived.", note_style))
 
-    step = styles.base_size * 1.4
+    step = styles.body.fontSize * 1.5
     max_level = max(1, int(frame_width * MAX_INDENT_SHARE / step))
     authors = {comment.source_id: comment.author for comment in comments}
     current_indent = 0.0
@@ -58,19 +67,34 @@ def thread_flowables(
             out.append(Indenter(left=indent - current_indent))
             current_indent = indent
         replying_to = authors.get(comment.parent_source_id or "") if comment.depth > max_level else None
-        out.append(Paragraph(_header_markup(comment, replying_to), styles.comment_header))
-        body = renderer.render(comment.body_md, styles.comment)
+        header = Paragraph(_header_markup(comment, replying_to), header_style)
+        body = renderer.render(comment.body_md, styles)
         if not body:
-            body = [Paragraph("<i>(no text)</i>", styles.comment_note)]
+            body = [Paragraph("<i>(no text)</i>", note_style)]
+        if level:
+            header = _ruled(header, step)
+            body = [_ruled(flowable, step) if type(flowable) is Paragraph else flowable for flowable in body]
+        out.append(header)
         out.extend(body)
     if current_indent:
         out.append(Indenter(left=-current_indent))
     return out
 
 
+def _ruled(paragraph: Paragraph, step: float) -> Paragraph:
+    ruled = RuledParagraph(paragraph.text, paragraph.style)
+    ruled.rule_offset = step * 0.5
+    return ruled
+
+
 def _header_markup(comment: Comment, replying_to: str | None) -> str:
     author = comment.author.strip() or "Anonymous"
-    parts = [f'<font color="{INK.hexval()}"><b>{markup_text(author, family_name="sans", bold=True)}</b></font>']
+    # Bold rather than small capitals: text extraction and search should find the name as it is spelled.
+    name = f"<b>{markup_text(author, family_name='sans', bold=True)}</b>"
+    if comment.author_url and comment.author_url.split(":", 1)[0].lower() in ("http", "https"):
+        href = escape(comment.author_url, {'"': "&quot;"})
+        name = f'<a href="{href}" color="{INK.hexval()}">{name}</a>'
+    parts = [f'<font color="{INK.hexval()}">{name}</font>']
     if replying_to is not None:
         parts.append(f"replying to {markup_text(replying_to.strip() or 'Anonymous', family_name='sans')}")
     if comment.published_at is not None:
@@ -80,4 +104,5 @@ def _header_markup(comment: Comment, replying_to: str | None) -> str:
         parts.append(f"<b>{label}</b>")
     if comment.removed_at is not None:
         parts.append("<i>removed from the site</i>")
+    parts.append(f'<font color="{LINK.hexval()}">#{markup_text(comment.source_id, family_name="sans")}</font>')
     return " \u00b7 ".join(parts)

@@ -30,10 +30,21 @@ def _all_text(reader: PdfReader) -> str:
     return _squash(" ".join(page.extract_text() or "" for page in reader.pages))
 
 
+FRONT_AND_BACK = ("Contents", "Introduction", "Colophon")
+
+
 def _outline_tree(reader: PdfReader) -> list[tuple[Destination, list[Destination]]]:
-    """Top-level outline entries with their direct children (pypdf puts children in a list after the parent)."""
+    """Top-level outline entries of posts with their direct children (pypdf puts children in a list after the parent).
+
+    The book's own entries (Contents, Introduction, Colophon) are left out.
+    """
     tree: list[tuple[Destination, list[Destination]]] = []
-    for item in reader.outline:
+    outline = list(reader.outline)
+    while outline and not isinstance(outline[0], list) and outline[0].title in FRONT_AND_BACK[:2]:
+        outline.pop(0)
+    if outline and not isinstance(outline[-1], list) and outline[-1].title == "Colophon":
+        outline.pop()
+    for item in outline:
         if isinstance(item, list):
             assert tree, "an outline list came before any entry"
             assert all(isinstance(child, Destination) for child in item)
@@ -56,9 +67,15 @@ def _pdffonts(path: Path) -> list[dict[str, str]]:
     return rows
 
 
+def _colophon_page(reader: PdfReader) -> int:
+    last = reader.outline[-1]
+    assert not isinstance(last, list) and last.title == "Colophon"
+    return reader.get_destination_page_number(last)
+
+
 def _post_page_ranges(reader: PdfReader, anthology: Anthology) -> list[range]:
     starts = [reader.get_destination_page_number(entry) for entry, _ in _outline_tree(reader)]
-    ends = starts[1:] + [len(reader.pages)]
+    ends = starts[1:] + [_colophon_page(reader)]
     assert len(starts) == len(anthology.posts)
     return [range(start, end) for start, end in zip(starts, ends, strict=True)]
 
@@ -112,6 +129,7 @@ def test_contents_lists_titles_with_the_printed_page_numbers_of_the_outline(anth
     for post in anthology.posts:
         assert _squash(post.title)[:24] in text
     printed = [int(number) for number in re.findall(r"\.\s*(\d+)\s*$", raw, flags=re.MULTILINE)]
+    assert len(printed) == len(anthology.posts)
     labels = reader.page_labels
     expected = [int(labels[reader.get_destination_page_number(entry)]) for entry, _ in _outline_tree(reader)]
     assert printed == expected
@@ -122,17 +140,24 @@ def test_page_labels_number_front_matter_in_roman_and_posts_from_one(anthology_p
     reader = PdfReader(anthology_pdf)
     labels = reader.page_labels
     first_post = reader.get_destination_page_number(_outline_tree(reader)[0][0])
-    assert labels[:first_post] == ["i", "ii", "iii"][:first_post]  # cover, contents, introduction
+    assert labels[:first_post] == ["i", "ii", "iii", "iv"]  # cover, title page, contents, introduction
     assert labels[first_post:] == [str(n) for n in range(1, len(labels) - first_post + 1)]
-    # the printed footer agrees with the label
-    assert reader.pages[first_post + 1].extract_text().strip().endswith("2")
+    # the printed footer agrees with the label, on body pages and on the colophon
+    for page in (first_post + 1, first_post + 2, _colophon_page(reader)):
+        assert reader.pages[page].extract_text().strip().endswith(labels[page])
+    assert reader.pages[2].extract_text().strip().startswith("iii")  # front matter numbered in roman
 
 
-def test_two_layout_passes_suffice_even_with_a_long_contents(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_long_contents_keeps_its_numbers_right(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="exporters.pdf.render")
     reader = PdfReader(render_pdf(many_posts_anthology(70, 0, paragraphs=1), out_path=tmp_path / "book.pdf"))
-    assert reader.page_labels[:3] == ["i", "ii", "iii"]  # the contents fill two pages
-    assert any(" 2 passes" in record.getMessage() for record in caplog.records)
+    labels = reader.page_labels
+    assert labels[:5] == ["i", "ii", "iii", "iv", "1"]  # the contents fill two pages
+    raw = reader.pages[2].extract_text() + reader.pages[3].extract_text()
+    printed = [int(number) for number in re.findall(r"\.\s*(\d+)\s*$", raw, flags=re.MULTILINE)]
+    expected = [int(labels[reader.get_destination_page_number(entry)]) for entry, _ in _outline_tree(reader)]
+    assert printed == expected and len(printed) == 70
+    assert any("1 chunks" in record.getMessage() for record in caplog.records)
 
 
 # -- text ---------------------------------------------------------------------------------------
@@ -188,7 +213,11 @@ def test_links_are_only_web_links_and_their_addresses_are_printed(anthology_pdf:
     assert "https://docs.example/guide" in uris
     assert all(uri.startswith(("http://", "https://", "mailto:")) for uri in uris)
     assert not any("javascript" in uri.lower() for uri in uris)
-    assert "(https://docs.example/guide)" in _all_text(reader)
+    text = _all_text(reader)
+    assert "link to the docs 1" in text  # the footnote mark follows the link text (after a hair space)
+    features_pages = _post_page_ranges(reader, make_anthology())[4]
+    notes = [reader.pages[n].extract_text() for n in features_pages]
+    assert any(re.search(r"^1\.\s+https://docs\.example/guide$", page, flags=re.MULTILINE) for page in notes)
 
 
 def test_deep_thread_is_complete_with_kind_labels_and_reply_context(anthology_pdf: Path) -> None:
@@ -237,8 +266,9 @@ def test_archived_images_are_embedded_and_missing_ones_are_noted(anthology_pdf: 
     sizes = sorted(image.image.size for image in images)
     assert sizes == sorted([(400, 200), (3000, 500), (300, 2400)])
     text = _squash(" ".join(reader.pages[number].extract_text() for number in pages))
-    assert "[image not archived: Lost sunset]" in text
-    assert "[image could not be read: Broken file]" in text
+    assert "Image not archived Lost sunset" in text
+    assert "Image could not be read Broken file" in text
+    assert "A red field" in text  # alt text as the caption
     # other posts have no images
     assert sum(len(page.images) for page in reader.pages) == 3
 
@@ -333,10 +363,10 @@ def test_failed_render_leaves_no_file_and_keeps_the_old_one(tmp_path: Path, monk
     target = tmp_path / "book.pdf"
     target.write_bytes(b"previous export")
 
-    def explode(*args: object) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("layout exploded")
 
-    monkeypatch.setattr(render.PageDecor, "on_body_end", explode)
+    monkeypatch.setattr(render, "render_back", explode)
     with pytest.raises(RuntimeError, match="layout exploded"):
         render_pdf(make_anthology(), out_path=target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.pdf"]
@@ -376,7 +406,7 @@ def test_empty_anthology_still_makes_a_book(tmp_path: Path) -> None:
     text = _all_text(reader)
     assert "Untitled anthology" in text
     assert "This anthology has no posts." in text
-    assert reader.outline == []
+    assert [entry.title for entry in reader.outline] == ["Contents", "Colophon"]
 
 
 @pytest.mark.slow
@@ -412,5 +442,5 @@ def test_images_in_headings_and_table_cells_are_not_lost(tmp_path: Path) -> None
     )
     post = Post(url="https://x.example/", title="T", author=None, published_at=None, updated_at=None, body_md=markdown)
     text = _all_text(PdfReader(render_pdf(Anthology(title="I", posts=(post,)), out_path=tmp_path / "i.pdf")))
-    assert "[image not archived: heading pic]" in text
+    assert "Image not archived heading pic" in text
     assert "[image: cell pic]" in text

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from reportlab.platypus import HRFlowable, Indenter, ListFlowable, Paragraph, Table
+from reportlab.platypus import HRFlowable, Indenter, KeepTogether, ListFlowable, Paragraph, Table
 
 from exporters.errors import InvalidExportOptions
 from exporters.output import atomic_output
@@ -114,7 +114,7 @@ def test_one_handler_per_block_kind(styles) -> None:  # type: ignore[no-untyped-
         "Paragraph",
         "ListFlowable",
         "Indenter",
-        "Paragraph",
+        "RuledParagraph",
         "Indenter",
         "Paragraph",
         "HRFlowable",
@@ -144,15 +144,18 @@ def test_images_come_from_assets_only(styles) -> None:  # type: ignore[no-untype
     flowables = _render(
         "![one](<https://p.example/a b.png>)\n\n![two](https://p.example/missing.png)\n", styles, assets
     )
-    assert isinstance(flowables[0], FittedImage)
-    assert flowables[0].wrap(100, 1000) == (100, 50)  # scaled to the width, aspect kept
-    assert flowables[0].wrap(1000, 1000) == (150, 75)  # never above natural size (200 px at 96 dpi)
-    assert _markup(flowables[1]) == "[image not archived: two]"
+    assert isinstance(flowables[0], KeepTogether)  # the image with its caption
+    image, caption = flowables[0]._content
+    assert isinstance(image, FittedImage)
+    assert image.wrap(100, 1000) == (100, 50)  # scaled to the width, aspect kept
+    assert image.wrap(1000, 1000) == (150, 75)  # never above natural size (200 px at 96 dpi)
+    assert _markup(caption) == "one"  # set in the italic caption style
+    assert _markup(flowables[1]) == "Image not archived<br/>two"
 
 
 def test_image_splits_its_paragraph_in_place(styles) -> None:  # type: ignore[no-untyped-def]
     flowables = _render("before ![gone](https://p.example/x.png) after", styles)
-    assert [_markup(f) for f in flowables] == ["before", "[image not archived: gone]", "after"]
+    assert [_markup(f) for f in flowables] == ["before", "Image not archived<br/>gone", "after"]
 
 
 # -- dates, options, numbering, output ---------------------------------------------------------------
