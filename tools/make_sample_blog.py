@@ -2246,17 +2246,62 @@ def build_truth(site: Site) -> dict[str, object]:
     }
 
 
+def omit(posts: list[PostData], paths: Sequence[str]) -> list[PostData]:
+    """The posts without those at `paths` (test copies of the blog with a part missing)."""
+    unknown = set(paths) - {post.path for post in posts}
+    if unknown:
+        raise KeyError(f"no post at {sorted(unknown)}")
+    return [post for post in posts if post.path not in set(paths)]
+
+
+def make_extra_posts(posts: Sequence[PostData], extra: Sequence[dict[str, object]]) -> list[PostData]:
+    """Posts added by a test (a new part of a series published later), with ids after the built-in ones."""
+    first_id = max(post.id for post in posts) + 3
+    made = []
+    for index, item in enumerate(extra):
+        paragraphs = item.get("paragraphs", [])
+        categories = item.get("categories", [])
+        tags = item.get("tags", [])
+        number = item.get("series_number")
+        assert isinstance(paragraphs, list) and isinstance(categories, list) and isinstance(tags, list)
+        made.append(
+            PostData(
+                id=first_id + 3 * index,
+                slug=str(item["slug"]),
+                title=str(item["title"]),
+                author=str(item.get("author", "margaret")),
+                published=str(item["published"]),
+                categories=[str(c) for c in categories],
+                tags=[str(t) for t in tags],
+                body=blocks(*(str(p) for p in paragraphs)),
+                series_number=int(number) if isinstance(number, int) else None,
+            )
+        )
+    return sorted(made, key=lambda post: post.published)
+
+
 def _is_previous_output(out_dir: Path) -> bool:
     return (out_dir / "robots.txt").is_file() and (out_dir / "wp-sitemap.xml").is_file()
 
 
-def build_site(out_dir: Path, *, extra_comments: Sequence[dict[str, object]] = ()) -> dict[str, object]:
+def build_site(
+    out_dir: Path,
+    *,
+    extra_comments: Sequence[dict[str, object]] = (),
+    omit_posts: Sequence[str] = (),
+    extra_posts: Sequence[dict[str, object]] = (),
+) -> dict[str, object]:
     """Write the sample blog into ``out_dir`` (emptied first) and return its truth as a JSON-ready dict.
 
     ``extra_comments`` adds comments to the built-in data (dicts with ``post_path`` (or ``post``: the post path, e.g.
     ``/2024/03/05/tell-us-about-your-first-press/``), ``id``, ``parent`` (a comment id or None), ``author``,
     ``published_at`` (ISO-8601 with offset), ``text`` (plain, paragraphs split by blank lines), and optional
     ``author_url``), so tests can build a changed copy of the blog. Ids of the built-in comments never change.
+
+    ``omit_posts`` leaves out the posts at these paths (links to them from other posts stay, as on a blog where a
+    post was announced but never published). ``extra_posts`` adds posts (dicts with ``slug``, ``title``,
+    ``published`` (``YYYY-MM-DD HH:MM`` London time), ``paragraphs`` (plain text), and optional ``author`` (an author
+    slug), ``categories`` (category slugs), ``tags`` and ``series_number``), dated after the built-in ones.
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
@@ -2266,6 +2311,7 @@ def build_site(out_dir: Path, *, extra_comments: Sequence[dict[str, object]] = (
     posts = build_posts()
     assign_comment_ids(posts)
     add_extra_comments(posts, extra_comments)
+    posts = omit(posts, omit_posts) + make_extra_posts(posts, extra_posts)
     site = Site(posts=posts)
     for relative, content in sorted(render_site(site).items()):
         target = out_dir / relative
