@@ -35,7 +35,14 @@ def is_rtl_char(char: str) -> bool:
     return unicodedata.bidirectional(char) in _RTL_CLASSES
 
 
+# Blocks of the right-to-left scripts (Hebrew to NKo and beyond, presentation forms, historic RTL planes).
+_RTL_BLOCKS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
 def has_rtl(text: str) -> bool:
+    """Whether `text` has right-to-left letters (a fast block check first, then the bidi class)."""
+    if not _RTL_BLOCKS.search(text):
+        return False
     return any(unicodedata.bidirectional(c) in _RTL_CLASSES for c in text)
 
 

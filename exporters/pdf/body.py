@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import resource
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -77,6 +78,7 @@ class ChunkResult:
     warnings: tuple[str, ...]
     blank_pages: tuple[int, ...] = ()  # 0-based pages left empty so the next chapter opens on the right
     cjk_used: bool = False
+    peak_rss_kb: int = 0  # of the process that laid the chunk out, so far
 
 
 def post_title(post: Post) -> str:
@@ -257,6 +259,7 @@ def render_chunk(job: ChunkJob) -> ChunkResult:
         tuple(warnings),
         blank_pages=tuple(sorted(page - 1 for page in decor.blank_pages)),
         cjk_used=cjk_in_use(),
+        peak_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     )
     del story, doc
     gc.collect()

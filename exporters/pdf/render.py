@@ -47,6 +47,7 @@ class RenderReport:
     workers: int
     seconds: float
     warnings: tuple[str, ...]  # user-readable: images shown as placeholders, an unreadable cover image
+    worker_peak_rss_mb: float = 0.0  # the largest peak RSS of a process that laid out body chunks
 
 
 def render_pdf(anthology: Anthology, *, out_path: Path, options: PdfOptions | None = None) -> Path:
@@ -156,7 +157,8 @@ def render_book(
         workers,
         seconds,
     )
-    return RenderReport(out_path, pages, len(items), len(jobs), workers, seconds, tuple(warnings))
+    worker_rss = max((chunk.peak_rss_kb for chunk in chunks), default=0) / 1024
+    return RenderReport(out_path, pages, len(items), len(jobs), workers, seconds, tuple(warnings), worker_rss)
 
 
 def _words(item: AnthologyItem) -> int:
@@ -198,15 +200,11 @@ def _render_chunks(
             if progress is not None:
                 progress(count, len(jobs))
         return results
-    # Not "fork": the GUI exports from a pool thread, and forking a threaded Qt process can deadlock the child.
-    # The fork server is a fresh single-threaded process that imports the exporter once, then forks cheaply.
-    context: multiprocessing.context.BaseContext
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        server = multiprocessing.get_context("forkserver")
-        server.set_forkserver_preload(["exporters.pdf.body"])
-        context = server
-    else:
-        context = multiprocessing.get_context("spawn")
+    # "fork": workers start at once with the fonts already parsed, and nothing else is imported. The spawn and
+    # forkserver methods would re-import the caller's __main__ (the whole GUI) in every worker. The child runs
+    # only reportlab code, never Qt, so the parent's other threads don't matter to it.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
     results_by_index: dict[int, ChunkResult] = {}
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: dict[concurrent.futures.Future[ChunkResult], int] = {}
