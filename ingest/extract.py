@@ -356,7 +356,28 @@ def _body_element(doc: lxml.html.HtmlElement, sel: Selectors) -> lxml.html.HtmlE
     for value in _page_values(doc, sel.body):
         if isinstance(value, lxml.html.HtmlElement) and not value.xpath(_INSIDE_CHROME):
             return value
-    return _densest_text_block(doc)
+    readable = _readable_block(doc)
+    return readable if readable is not None else _densest_text_block(doc)
+
+
+def _readable_block(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The main text as readability-lxml finds it, for pages none of the platform's body selectors fit.
+
+    Measured on our fixture pages against their known bodies (token-F1, mean): readability 0.93, trafilatura
+    0.75, `_densest_text_block` 0.29 (issue 4). Comments found earlier carry ITEM_MARK and are cut later.
+    """
+    from readability import Document  # type: ignore[import-untyped,unused-ignore]
+    from readability.readability import Unparseable  # type: ignore[import-untyped,unused-ignore]
+
+    try:
+        summary = Document(lxml.html.tostring(doc, encoding="unicode")).summary(html_partial=True)
+        block = lxml.html.fragment_fromstring(summary, create_parent="div") if summary.strip() else None
+    except (Unparseable, lxml.etree.ParserError, ValueError, TypeError, AssertionError):
+        # AssertionError: lxml's fragment parser asserts on a summary that is a bodiless document.
+        return None
+    if block is None or len(" ".join(block.text_content().split())) < 25:
+        return None
+    return block
 
 
 def _densest_text_block(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
