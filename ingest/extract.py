@@ -326,7 +326,8 @@ def _is_post(doc: lxml.html.HtmlElement, sel: Selectors, has_comments: bool) -> 
     articles = select(doc, f"//article[not(ancestor::article)][not(@{ITEM_MARK})]")
     if len(articles) > 1:
         return False
-    return bool(articles) or _body_element(doc, sel) is not None
+    # The cheap test (selectors, else the densest text block): readability only runs to cut a post's body.
+    return bool(articles) or _body_element(doc, sel, readable=False) is not None
 
 
 def _title(doc: lxml.html.HtmlElement, sel: Selectors, json_ld: dict[str, Any]) -> str:
@@ -352,12 +353,14 @@ def _strip_site_name(title: str, separators: Sequence[str]) -> str:
     return title
 
 
-def _body_element(doc: lxml.html.HtmlElement, sel: Selectors) -> lxml.html.HtmlElement | None:
+def _body_element(doc: lxml.html.HtmlElement, sel: Selectors, *, readable: bool = True) -> lxml.html.HtmlElement | None:
     for value in _page_values(doc, sel.body):
         if isinstance(value, lxml.html.HtmlElement) and not value.xpath(_INSIDE_CHROME):
             return value
-    readable = _readable_block(doc)
-    return readable if readable is not None else _densest_text_block(doc)
+    if not readable:
+        return _densest_text_block(doc)
+    readable_block = _readable_block(doc)
+    return readable_block if readable_block is not None else _densest_text_block(doc)
 
 
 def _readable_block(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
