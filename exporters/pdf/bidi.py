@@ -179,9 +179,9 @@ def visual_words(text: str, *, rtl_base: bool) -> str:
     if not has_rtl(text):
         return text
     tokens = _WORD.findall(shape_arabic(text))
-    words = [reverse_word(_mirror(tok)) if has_rtl(tok) else tok for tok in tokens]
     if rtl_base:
-        return "".join(words)
+        return "".join(reverse_word(_mirror(tok)) if has_rtl(tok) else tok for tok in tokens)
+    words = [_reverse_keeping_ends(tok) if has_rtl(tok) else tok for tok in tokens]
     out: list[str] = []
     run: list[str] = []
 
@@ -203,6 +203,17 @@ def visual_words(text: str, *, rtl_base: bool) -> str:
             out.append(word)
     flush()
     return "".join(out)
+
+
+_ENDS = re.compile(r"^(\W*)(.*?)(\W*)$", re.S)
+
+
+def _reverse_keeping_ends(token: str) -> str:
+    """An RTL word inside left-to-right text: punctuation before and after it stays where it is."""
+    match = _ENDS.match(token)
+    if match is None or not match[2]:
+        return reverse_word(_mirror(token))
+    return match[1] + reverse_word(_mirror(match[2])) + match[3]
 
 
 def _is_strong_rtl(word: str) -> bool:
@@ -252,14 +263,39 @@ def _reverse_line(line: Any, kind: int) -> Any:
     if kind == 0:  # (extra space, [word, ...])
         extra, words = line
         return (extra, _reverse_words(list(words)))
-    # kind 1: an ABag whose words are fragments, each with a text of one or more words
-    clone = line.clone()
-    frags = []
-    for frag in reversed(line.words):
-        piece = frag.clone()
+    # kind 1: an ABag whose `words` are fragments (one per font run), each holding one or more words. Cut them
+    # into words of (fragment, text) pieces, reverse the words, and glue pieces of the same fragment again.
+    words: list[list[tuple[Any, str]]] = [[]]
+    for frag in line.words:
         text = getattr(frag, "text", "")
-        if isinstance(text, str) and " " in text.strip():
-            piece.text = " ".join(_reverse_words(text.split(" ")))
-        frags.append(piece)
+        if not isinstance(text, str):  # an inline image or similar: a word of its own
+            words.append([(frag, "")])
+            words.append([])
+            continue
+        for token in _WORD.findall(text):
+            if token.isspace():
+                words.append([])
+            else:
+                words[-1].append((frag, token))
+    words = [word for word in words if word]
+    order = _reverse_words(["".join(text for _, text in word) for word in words])
+    by_text: dict[str, list[list[tuple[Any, str]]]] = {}
+    for word in words:
+        by_text.setdefault("".join(text for _, text in word), []).append(word)
+    pieces: list[tuple[Any, str]] = []
+    for index, text in enumerate(order):
+        if index:
+            pieces.append((pieces[-1][0], " "))
+        pieces.extend(by_text[text].pop())
+    frags: list[Any] = []
+    for frag, text in pieces:
+        if frags and frags[-1]._source is frag:
+            frags[-1].text += text
+        else:
+            piece = frag.clone()
+            piece.text = text if isinstance(getattr(frag, "text", ""), str) else frag.text
+            piece._source = frag
+            frags.append(piece)
+    clone = line.clone()
     clone.words = frags
     return clone

@@ -109,6 +109,7 @@ class ContentsLine(Flowable):  # type: ignore[misc]  # reportlab has no type hin
             leader.setCharSpace(dot_step - stringWidth(".", number_font, style.fontSize))
             leader.setFillColor(MUTED)
             leader.textOut("." * count)
+            leader.setCharSpace(0)  # character spacing is graphics state: it would spread the page number too
             canvas.drawText(leader)
         canvas.setFont(number_font, style.fontSize)
         canvas.setFillColor(INK)

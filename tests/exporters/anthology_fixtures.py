@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from PIL import Image, ImageDraw
 
-from storage.records import Anthology, Asset, Comment, CommentKind, Post, SeriesRef
+from storage.records import Anthology, AnthologyItem, Asset, Capture, Comment, CommentKind, Post, SeriesRef
 
 PLUS_TWO = timezone(timedelta(hours=2))
 MINUS_FIVE = timezone(timedelta(hours=-5))
@@ -272,3 +272,101 @@ def many_posts_anthology(posts: int, comments_per_post: int, *, paragraphs: int 
             )
         )
     return Anthology(title="A big book", posts=tuple(out))
+
+
+def rtl_post() -> Post:
+    """Arabic and Hebrew paragraphs, and a left-to-right paragraph quoting both."""
+    body = (
+        "مرحبا بكم في الأرشيف. هذه المقالة تحفظ كل التعليقات.\n\n"
+        "שלום לכולם. הארכיון שומר כל תגובה ותגובה.\n\n"
+        "In English, the word سلام means peace, and so does שלום in Hebrew.\n"
+    )
+    return Post(
+        url="https://rtl.example/2022/salam",
+        title="سلام and שלום: two greetings",
+        author="Layla Haddad",
+        published_at=datetime(2022, 3, 1, 12, 0, tzinfo=UTC),
+        updated_at=None,
+        body_md=body,
+        comments=(
+            comment("r1", "شكرا على هذا المقال الجميل.", author="سارة", published_at=datetime(2022, 3, 2, tzinfo=UTC)),
+            comment("r2", "תודה רבה, מאמר מצוין.", author="דני", parent="r1", depth=1),
+        ),
+        language="ar",
+    )
+
+
+LOREM = (
+    "The archive keeps every word of the discussion, and the book shows it in the order readers wrote it. "
+    "Typography matters: justified lines, careful hyphenation and honest notes make a page that invites reading. "
+)
+
+
+def long_post() -> Post:
+    """Several pages of justified text with links on most paragraphs: footnotes on every page."""
+    paragraphs = []
+    for n in range(14):
+        paragraphs.append(
+            f"Paragraph {n + 1}. {LOREM * 2}See [source {n + 1}](https://sources.example/{n + 1}/a-rather-long-path) "
+            f"and the [second reference](https://refs.example/{n + 1}) before reading on. {LOREM}"
+        )
+    body = (
+        "## The long argument\n\n"
+        + "\n\n".join(paragraphs[:7])
+        + "\n\n## And its end\n\n"
+        + "\n\n".join(paragraphs[7:])
+    )
+    thread = tuple(
+        comment(
+            f"L{n}",
+            f"Reply {n}: the point about [notes](https://notes.example/{n}) holds. {LOREM}",
+            author=f"Commenter {n}",
+            parent=f"L{n - 1}" if n else None,
+            depth=n,
+            published_at=datetime(2021, 9, 1, 8 + n, 0, tzinfo=UTC),
+        )
+        for n in range(6)
+    )
+    page = b"<html>long argument</html>"
+    return Post(
+        url="https://longform.example/2021/argument",
+        title="A long argument, with notes",
+        author="Essayist",
+        published_at=datetime(2021, 9, 1, tzinfo=UTC),
+        updated_at=None,
+        body_md=body,
+        comments=thread,
+        language="en",
+        captured_at=datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC),
+        captures=(
+            Capture(
+                url="https://longform.example/2021/argument",
+                final_url="https://longform.example/2021/argument",
+                status=200,
+                fetched_at=datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC),
+                content_sha256=hashlib.sha256(page).hexdigest(),
+                media_type="text/html",
+            ),
+        ),
+        categories=("essays",),
+        tags=("notes", "typography"),
+    )
+
+
+def make_book_anthology() -> Anthology:
+    """Sections, editor's notes, right-to-left text, a cover image and long footnoted text: the reference book."""
+    return Anthology(
+        title="Threads & <Voices>: an anthology",
+        subtitle="Selected posts, 2019–2022",
+        editor="Ed Itor",
+        introduction_md="These posts were chosen for their **comments**. Each keeps its thread as it was archived.\n",
+        items=(
+            AnthologyItem(post=long_post(), section="Part one: arguments", note_md="The *best* thread of the year."),
+            AnthologyItem(post=deep_thread_post()),
+            AnthologyItem(post=mixed_script_post(), section="Part two: the world"),
+            AnthologyItem(post=rtl_post(), note_md="Read right to left."),
+            AnthologyItem(post=image_post()),
+        ),
+        language="en",
+        created_at=datetime(2023, 1, 1, tzinfo=UTC),
+    )
