@@ -261,8 +261,8 @@ def _reverse_words(words: list[str]) -> list[str]:
 
 def _reverse_line(line: Any, kind: int) -> Any:
     if kind == 0:  # (extra space, [word, ...])
-        extra, words = line
-        return (extra, _reverse_words(list(words)))
+        extra, line_words = line
+        return (extra, _reverse_words(list(line_words)))
     # kind 1: an ABag whose `words` are fragments (one per font run), each holding one or more words. Cut them
     # into words of (fragment, text) pieces, reverse the words, and glue pieces of the same fragment again.
     words: list[list[tuple[Any, str]]] = [[]]
