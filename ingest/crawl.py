@@ -60,8 +60,9 @@ def crawl_post(
     `known_asset(url)` gives an image already archived, so it is not fetched again.
     """
     problems: list[str] = []
-    first_capture = fetcher.fetch(url, previous=previous(url))
-    first = _extract(first_capture)
+    first_previous = previous(url)
+    first_capture = fetcher.fetch(url, previous=first_previous)
+    first = _extract(first_capture, first_previous)
     if not first.is_post or first.post is None:
         raise NotAPost(f"{url} doesn't look like a blog post, so it was skipped.")
 
@@ -146,12 +147,13 @@ class _HtmlThread:
                 break
             seen_urls.add(key)
             try:
-                capture = self.fetcher.fetch(page_url, previous=self.previous(page_url))
+                page_previous = self.previous(page_url)
+                capture = self.fetcher.fetch(page_url, previous=page_previous)
             except FetchError as exc:
                 problems.append(f"{url}: a comment page could not be fetched ({exc}); its comments are missing.")
                 self.complete = False
                 continue
-            page = _extract(capture)
+            page = _extract(capture, page_previous)
             self.captures.append(capture)
             seen_urls.add(normalize_url(capture.final_url))
             page_number = page.comment_page_number if page.comment_page_number is not None else number
@@ -207,8 +209,9 @@ def _whole_body(
             continue
         seen_urls.add(normalize_url(page_url))
         try:
-            capture = fetcher.fetch(page_url, previous=previous(page_url))
-            page = _extract(capture)
+            page_previous = previous(page_url)
+            capture = fetcher.fetch(page_url, previous=page_previous)
+            page = _extract(capture, page_previous)
         except IngestError as exc:
             problems.append(f"{post.url}: its page {page_url} could not be fetched ({exc}); that part is missing.")
             continue
@@ -219,13 +222,15 @@ def _whole_body(
     return "\n\n".join(part for part in parts if part), tuple(images)
 
 
-def _extract(capture: Capture) -> PostPage:
+def _extract(capture: Capture, previous: PreviousCapture | None = None) -> PostPage:
+    """Read a fetched page; relative dates ("3 days ago") count from when its body was fetched, also on a 304."""
     if not capture.media_type.startswith(("text/html", "application/xhtml")):
         raise NotAPost(
             f"{capture.final_url} is not a web page ({capture.media_type or 'unknown type'}), so it was skipped."
         )
     html = decode_html(capture.body, dict(capture.headers).get("content-type"))
-    return extract_post_page(html, capture.final_url)
+    fetched_at = previous.fetched_at if capture.status == 304 and previous is not None else capture.fetched_at
+    return extract_post_page(html, capture.final_url, captured_at=fetched_at)
 
 
 def _comment_page_number(url: str) -> int | None:

@@ -52,7 +52,7 @@ def previous_capture(db: Database, url: str) -> PreviousCapture | None:
     """The newest successful capture of `url` (as requested or after redirects) that kept its body."""
     row = db.execute(
         """
-        SELECT c.url, c.etag, c.last_modified, c.sha256, b.body, b.compression
+        SELECT c.url, c.etag, c.last_modified, c.sha256, b.body, b.compression, c.fetched_at
         FROM captures AS c JOIN capture_bodies AS b ON b.id = c.body_id
         WHERE c.id IN (SELECT id FROM captures WHERE url = ? UNION SELECT id FROM captures WHERE final_url = ?)
           AND c.status BETWEEN 200 AND 299
@@ -70,6 +70,7 @@ def previous_capture(db: Database, url: str) -> PreviousCapture | None:
         last_modified=row[2],
         content_sha256=row[3],
         body=decompress_body(row[4], row[5]),
+        fetched_at=parse_iso(row[6]),
     )
 
 

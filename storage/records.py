@@ -42,6 +42,7 @@ class PreviousCapture:
     last_modified: str | None
     content_sha256: str
     body: bytes  # the body of that capture, reused when the server answers 304
+    fetched_at: datetime | None = None  # when that body was fetched: "3 days ago" on it counts from then
 
 
 @dataclass(frozen=True, slots=True)
