@@ -27,7 +27,7 @@ from exporters.pdf.bookmarks import BookmarkedParagraph
 from exporters.pdf.dates import format_date
 from exporters.pdf.fonts import cjk_in_use, family, markup_text, register_fonts
 from exporters.pdf.footnotes import Note, draw_page_notes
-from exporters.pdf.markdown_flowables import LINK_SCHEMES, MarkdownRenderer, NoteBook, RuledParagraph
+from exporters.pdf.markdown_flowables import LINK_SCHEMES, MarkdownRenderer, NoteBook, with_rule
 from exporters.pdf.options import PdfOptions
 from exporters.pdf.styles import (
     LINK,
@@ -352,13 +352,10 @@ def _editor_note(note_md: str, renderer: MarkdownRenderer, styles: Stylesheet) -
     label = ParagraphStyle("editor-note-label", parent=styles.post_meta, textColor=MUTED, keepWithNext=1)
     out: list[Flowable] = [Indenter(left=size * 1.2, right=size * 1.2)]
     out.append(Paragraph("<b>Editor\u2019s note</b>", label))
-    for flowable in renderer.render(note_md, styles.comment):
-        if type(flowable) is Paragraph:
-            ruled = RuledParagraph(flowable.text, styles.editor_note)
-            ruled.rule_offset = size * 0.6
-            out.append(ruled)
-        else:
-            out.append(flowable)
+    out.extend(
+        with_rule(flowable, offset=size * 0.6, style=styles.editor_note)
+        for flowable in renderer.render(note_md, styles.comment)
+    )
     out.append(Indenter(left=-size * 1.2, right=-size * 1.2))
     out.append(Spacer(1, size * 0.8))
     return out

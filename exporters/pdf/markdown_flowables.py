@@ -489,6 +489,21 @@ def _ruled(paragraph: Paragraph, *, offset: float) -> RuledParagraph:
     return ruled
 
 
+def with_rule(flowable: Flowable, *, offset: float, style: ParagraphStyle | None = None) -> Flowable:
+    """`flowable` with a rule at its left if it is a plain paragraph (also inside a `Noted`); else unchanged.
+
+    `style` replaces the paragraph's style when given.
+    """
+    if isinstance(flowable, Noted) and type(flowable.inner) is Paragraph:
+        flowable.inner = with_rule(flowable.inner, offset=offset, style=style)
+        return flowable
+    if type(flowable) is not Paragraph:
+        return flowable
+    ruled = RuledParagraph(flowable.text, style or flowable.style)
+    ruled.rule_offset = offset
+    return ruled
+
+
 def _rtl_style(style: ParagraphStyle) -> ParagraphStyle:
     return ParagraphStyle(f"{style.name}-rtl", parent=style, alignment=TA_RIGHT, hyphenationLang="")
 

@@ -9,7 +9,7 @@ from reportlab.platypus import Flowable, Indenter, Paragraph
 from exporters.pdf.bookmarks import BookmarkedParagraph
 from exporters.pdf.dates import format_datetime
 from exporters.pdf.fonts import markup_text
-from exporters.pdf.markdown_flowables import MarkdownRenderer, RuledParagraph
+from exporters.pdf.markdown_flowables import MarkdownRenderer, with_rule
 from exporters.pdf.styles import INK, LINK, TextStyles
 from storage.records import Comment, Post
 
@@ -72,19 +72,13 @@ def thread_flowables(
         if not body:
             body = [Paragraph("<i>(no text)</i>", note_style)]
         if level:
-            header = _ruled(header, step)
-            body = [_ruled(flowable, step) if type(flowable) is Paragraph else flowable for flowable in body]
+            header = with_rule(header, offset=step * 0.5)
+            body = [with_rule(flowable, offset=step * 0.5) for flowable in body]
         out.append(header)
         out.extend(body)
     if current_indent:
         out.append(Indenter(left=-current_indent))
     return out
-
-
-def _ruled(paragraph: Paragraph, step: float) -> Paragraph:
-    ruled = RuledParagraph(paragraph.text, paragraph.style)
-    ruled.rule_offset = step * 0.5
-    return ruled
 
 
 def _header_markup(comment: Comment, replying_to: str | None) -> str:
