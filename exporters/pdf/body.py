@@ -23,6 +23,7 @@ from reportlab.platypus import Flowable, Indenter, PageBreak, Paragraph, Spacer
 from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
 
 from exporters.errors import LayoutFailed
+from exporters.pdf import fonts
 from exporters.pdf.bookmarks import BookmarkedParagraph
 from exporters.pdf.dates import format_date
 from exporters.pdf.fonts import cjk_in_use, family, markup_text, register_fonts
@@ -79,6 +80,7 @@ class ChunkResult:
     blank_pages: tuple[int, ...] = ()  # 0-based pages left empty so the next chapter opens on the right
     cjk_used: bool = False
     peak_rss_kb: int = 0  # of the process that laid the chunk out, so far
+    missing_chars: frozenset[str] = frozenset()  # characters no font could draw
 
 
 def post_title(post: Post) -> str:
@@ -210,6 +212,7 @@ class BodyDocTemplate(BaseDocTemplate):  # type: ignore[misc]  # reportlab has n
 def render_chunk(job: ChunkJob) -> ChunkResult:
     """Lay out `job.items` into `job.out_path` (a PDF of body pages only). Runs in a worker process too."""
     register_fonts()
+    fonts.MISSING_CHARS.clear()
     options = job.options
     geometry = make_geometry(options)
     styles = make_stylesheet(options, language=job.book_language)
@@ -260,6 +263,7 @@ def render_chunk(job: ChunkJob) -> ChunkResult:
         blank_pages=tuple(sorted(page - 1 for page in decor.blank_pages)),
         cjk_used=cjk_in_use(),
         peak_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        missing_chars=frozenset(fonts.MISSING_CHARS),
     )
     del story, doc
     gc.collect()

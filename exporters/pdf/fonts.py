@@ -196,6 +196,49 @@ def cjk_family() -> Family:
     return _register_family(CJK_FONT_NAME, [(CJK_FONT_NAME, font)] + [(CJK_FONT_NAME, font)] * 3)
 
 
+MISSING_CHARS: set[str] = set()  # characters this process met that no font could draw (printed as boxes)
+MISSING_HINT = (
+    "Install a font that has them (on Debian or Ubuntu: sudo apt-get install fonts-noto-core for most scripts, "
+    "fonts-symbola for emoji and symbols) and export again."
+)
+_system_families: dict[str, Family] = {}
+
+
+@functools.cache
+def system_family_for(code: int) -> Family | None:
+    """A system font (fontconfig) with TrueType outlines that has `code`, registered once; None if there is none."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    try:
+        result = subprocess.run(
+            [fc_list, f":charset={code:x}", "file"], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        log.info("fc-list failed", exc_info=True)
+        return None
+    for line in sorted(result.stdout.splitlines()):
+        path = line.split(":", 1)[0].strip()
+        if not path.lower().endswith((".ttf", ".ttc")):
+            continue
+        if path in _system_families:
+            if code in _system_families[path].covers:
+                return _system_families[path]
+            continue
+        name = f"TBSys{len(_system_families)}"
+        try:
+            font = TTFont(name, path, subfontIndex=0)
+        except (TTFError, OSError) as exc:  # CFF outlines, damaged files
+            log.info("can't use %s as a fallback font: %s", path, exc)
+            continue
+        found = _register_family(name, [(name, font)] * 4)
+        _system_families[path] = found
+        log.info("U+%04X is set in %s", code, path)
+        if code in found.covers:
+            return found
+    return None
+
+
 def cjk_in_use() -> bool:
     """Whether this process has set any text in the CJK fallback font."""
     return cjk_family.cache_info().currsize > 0
@@ -260,6 +303,10 @@ def font_runs(text: str, family_name: FamilyName = "serif") -> list[tuple[Family
         if chosen is None and is_cjk(code):
             cjk = cjk_family()
             chosen = cjk if code in cjk.covers else None
+        if chosen is None and not _attaches(char):
+            chosen = system_family_for(code)
+            if chosen is None:
+                MISSING_CHARS.add(char)
         if chosen is None:
             chosen = primary
         if runs and runs[-1][0] is chosen:

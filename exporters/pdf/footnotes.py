@@ -46,12 +46,19 @@ def _page_notes(canvas: Any) -> list[Note] | None:
 
 
 def _marks(flowable: Any) -> set[int]:
-    """Note numbers whose superscript marks are in a (split) paragraph."""
+    """Note numbers whose superscript marks are in a paragraph or a piece of a split one.
+
+    A whole paragraph keeps fragments; a split piece keeps words as `[width, (fragment, text), ...]`.
+    """
     found: set[int] = set()
-    for frag in getattr(flowable, "frags", None) or ():
-        text = getattr(frag, "text", "")
-        if getattr(frag, "rise", 0) and isinstance(text, str) and text.strip().isdigit():
-            found.add(int(text.strip()))
+    for entry in getattr(flowable, "frags", None) or ():
+        pieces = entry[1:] if isinstance(entry, list) else [(entry, getattr(entry, "text", ""))]
+        for piece in pieces:
+            if not (isinstance(piece, tuple) and len(piece) == 2):
+                continue
+            frag, text = piece
+            if getattr(frag, "rise", 0) and isinstance(text, str) and text.strip().isdigit():
+                found.add(int(text.strip()))
     return found
 
 

@@ -314,7 +314,11 @@ class MarkdownRenderer:
         return [HRFlowable(width="40%", thickness=0.6, color=RULE, spaceBefore=size, spaceAfter=size, hAlign="CENTER")]
 
     def _table(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
-        """A simple grid: equal column widths that together fill the frame, header row repeated on each page."""
+        """A grid filling the frame's width, header row repeated on each page.
+
+        Columns get widths in proportion to their longest cell text (capped, with a floor), so a column of
+        numbers stays narrow and a column of sentences gets the room.
+        """
         rows: list[list[Flowable]] = []
         header_rows = 0
         for section in node.children:
@@ -339,6 +343,10 @@ class MarkdownRenderer:
             return []
         empty = state.styles.table_cell
         data = [row + [Paragraph("", empty)] * (columns - len(row)) for row in rows]
+        longest = [
+            min(40, max(4, *(len(row[c].getPlainText()) for row in data if c < len(row)))) for c in range(columns)
+        ]
+        shares = [length / sum(longest) for length in longest]
         commands: list[tuple[object, ...]] = [
             ("FONT", (0, 0), (-1, -1), family("serif").regular),  # not the default Helvetica
             ("GRID", (0, 0), (-1, -1), 0.4, RULE),
@@ -350,7 +358,7 @@ class MarkdownRenderer:
             commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), TABLE_HEAD_BACKGROUND))
         table = Table(
             data,
-            colWidths=[f"{100 / columns:.4f}%"] * columns,
+            colWidths=[f"{100 * share:.4f}%" for share in shares],
             repeatRows=header_rows,
             splitInRow=1,  # a cell taller than a page splits instead of failing the whole export
             style=TableStyle(commands),

@@ -21,9 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from exporters.output import atomic_output
+from exporters.pdf import fonts
 from exporters.pdf.assemble import BookMetadata, assemble, place_landmarks
 from exporters.pdf.body import ChunkJob, ChunkResult, render_chunk
-from exporters.pdf.fonts import markup_text, register_fonts
+from exporters.pdf.fonts import MISSING_HINT, markup_text, register_fonts
 from exporters.pdf.front import ContentsEntry, render_back, render_front
 from exporters.pdf.options import PdfOptions
 from exporters.pdf.styles import make_geometry, make_stylesheet
@@ -72,6 +73,7 @@ def render_book(
     out_path = Path(out_path)
     started = time.perf_counter()
     register_fonts()
+    fonts.MISSING_CHARS.clear()
     geometry = make_geometry(options)
     styles = make_stylesheet(options, language=anthology.language)
     items = anthology_items(anthology)
@@ -117,6 +119,14 @@ def render_book(
             made_at=made_at,
             cjk_used=any(chunk.cjk_used for chunk in chunks),
         )
+        # Chunks laid out in this process cleared the set; what is in it now is from the front and back matter.
+        missing = sorted(set(fonts.MISSING_CHARS).union(*(chunk.missing_chars for chunk in chunks)))
+        if missing:
+            shown = " ".join(missing[:12]) + (" …" if len(missing) > 12 else "")
+            warnings.append(
+                f"{len(missing)} character{'s' if len(missing) != 1 else ''} had no glyph in any installed font "
+                f"and print as empty boxes: {shown}. {MISSING_HINT}"
+            )
         blank: set[int] = set()
         offset = 0
         for chunk in chunks:
@@ -252,4 +262,5 @@ def _keywords(items: Sequence[AnthologyItem], limit: int = 12) -> tuple[str, ...
     counts: collections.Counter[str] = collections.Counter()
     for item in items:
         counts.update({term.strip() for term in (*item.post.categories, *item.post.tags) if term.strip()})
-    return tuple(term for term, _ in counts.most_common(limit))
+    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0].casefold()))  # ties: alphabetical
+    return tuple(term for term, _ in ranked[:limit])
