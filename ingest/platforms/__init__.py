@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
-from ingest.platforms import blogger, drupal, generic, ghost, medium, squarespace, substack, tumblr, wordpress
+from ingest.platforms import (
+    blogger,
+    drupal,
+    generic,
+    ghost,
+    livejournal,
+    medium,
+    movabletype,
+    squarespace,
+    substack,
+    tumblr,
+    wordpress,
+)
 from ingest.platforms.base import Platform, Selectors, as_platform
 
 PLATFORMS: tuple[Platform, ...] = tuple(
     as_platform(module)
-    for module in (wordpress, blogger, substack, medium, ghost, squarespace, tumblr, drupal, generic)
+    for module in (
+        wordpress,
+        blogger,
+        substack,
+        medium,
+        ghost,
+        squarespace,
+        tumblr,
+        drupal,
+        livejournal,
+        movabletype,
+        generic,
+    )
 )
 FALLBACK: Platform = as_platform(generic)
 
