@@ -7,6 +7,7 @@ from ingest.platforms import (
     drupal,
     generic,
     ghost,
+    hatena,
     livejournal,
     medium,
     movabletype,
@@ -30,6 +31,7 @@ PLATFORMS: tuple[Platform, ...] = tuple(
         drupal,
         livejournal,
         movabletype,
+        hatena,
         generic,
     )
 )
