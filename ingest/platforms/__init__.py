@@ -11,6 +11,7 @@ from ingest.platforms import (
     livejournal,
     medium,
     movabletype,
+    serendipity,
     squarespace,
     substack,
     tumblr,
@@ -32,6 +33,7 @@ PLATFORMS: tuple[Platform, ...] = tuple(
         livejournal,
         movabletype,
         hatena,
+        serendipity,
         generic,
     )
 )
