@@ -185,10 +185,13 @@ def main() -> None:
             f"({report.pages / report.seconds:.0f} pages/s), {report.chunks} chunks on {report.workers} process(es), "
             f"{out.stat().st_size / 1e6:.0f} MB"
         )
-        print(
-            f"peak RSS: this process {own:.0f} MB, largest layout worker {report.worker_peak_rss_mb:.0f} MB "
-            f"(at most {own + report.workers * report.worker_peak_rss_mb:.0f} MB together)"
-        )
+        if report.workers > 1:
+            print(
+                f"peak RSS: this process {own:.0f} MB, largest layout worker {report.worker_peak_rss_mb:.0f} MB "
+                f"(at most {own + report.workers * report.worker_peak_rss_mb:.0f} MB together)"
+            )
+        else:
+            print(f"peak RSS: {own:.0f} MB (one process)")
         if args.compare:
             small = make_anthology(args.compare)
             ours = render_book(small, out_path=Path(tmp) / "ours.pdf", options=PdfOptions(workers=args.workers))

@@ -95,6 +95,7 @@ def render_book(
             for number, (first, chunk) in enumerate(chunk_items)
         ]
         chunks = _render_chunks(jobs, workers=workers, progress=progress)
+        laid_out = time.perf_counter()
         for chunk in chunks:
             warnings.extend(chunk.warnings)
         placed, _ = place_landmarks(chunks, chapters_on_right=options.chapters_on_right)
@@ -141,6 +142,7 @@ def render_book(
             created_at=made_at,
             creator=f"Threadbook {THREADBOOK_VERSION}",
         )
+        matter = time.perf_counter()
         with atomic_output(out_path) as tmp_path:
             pages = assemble(
                 front_path=front_path,
@@ -156,6 +158,12 @@ def render_book(
                 blank_body_pages=blank,
             )
     seconds = time.perf_counter() - started
+    log.info(
+        "PDF export phases: body %.1f s, front and back matter %.1f s, joining %.1f s",
+        laid_out - started,
+        matter - laid_out,
+        started + seconds - matter,
+    )
     for warning in warnings:
         log.info("PDF export: %s", warning)
     log.info(
