@@ -349,3 +349,54 @@ def export_anthology(
 def post_ids(archive: Archive, refs: Sequence[str]) -> list[int]:
     """Post ids for references (ids or URLs); raises `NotFound` for the first unknown one."""
     return [archive.find_post(ref) for ref in refs]
+
+
+# -- for the GUI's series view and anthology editor (desktop/series_view.py, desktop/anthology_editor.py)
+
+WORDS_PER_PAGE = 380  # measured on the sample series: A4, the default body style with comments set smaller
+COMMENT_OVERHEAD_WORDS = 18  # a comment's byline and spacing take about as much room as this many words
+FRONT_MATTER_PAGES = 4  # title page, its back (provenance), contents, colophon
+
+
+def apply_to_archive(
+    db_path: Path, change: Callable[[Archive], object], *, progress: object = None, cancelled: object = None
+) -> object:
+    """Open the archive on this (worker) thread and apply `change` to it: one correction or anthology edit made
+    through the Archive API. Returns what `change` returns."""
+    with open_archive(db_path) as archive:
+        return change(archive)
+
+
+@dataclass(frozen=True, slots=True)
+class PageEstimate:
+    """A cheap guess at an anthology's length, from word and comment counts (nothing is laid out)."""
+
+    pages: int
+    words: int
+    comments: int
+    items: int
+
+
+def estimate_anthology_pages(
+    db_path: Path, name: str, *, progress: object = None, cancelled: object = None
+) -> PageEstimate:
+    """About how many A4 pages the anthology's PDF will have: front matter, the introduction, then each item on
+    its own pages (its text, note and chosen comments). Every choice is applied, as in the export."""
+    with open_archive(db_path) as archive:
+        anthology = archive.build_anthology(name, with_asset_data=False)
+    items = anthology_items(anthology)
+
+    def pages_for(words: int) -> int:
+        return -(-words // WORDS_PER_PAGE) if words else 0
+
+    intro_words = len(anthology.introduction_md.split())
+    pages = FRONT_MATTER_PAGES + pages_for(intro_words)
+    total_words, total_comments = intro_words, 0
+    for item in items:
+        comments = item.post.comments
+        words = len(item.post.body_md.split()) + len(item.note_md.split()) + len(item.post.title.split())
+        words += sum(len(c.body_md.split()) + COMMENT_OVERHEAD_WORDS for c in comments)
+        pages += max(1, pages_for(words))
+        total_words += words
+        total_comments += len(comments)
+    return PageEstimate(pages=pages, words=total_words, comments=total_comments, items=len(items))

@@ -1,4 +1,5 @@
-"""The library tree: the archive, its blogs, and under each blog its series, categories and tags, with counts."""
+"""The library tree: the archive, its blogs, and under each blog its series, categories and tags, with counts; then
+the archive's anthologies (with their item counts) when there are any."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 
 from desktop.models import RECORD_ROLE, PostFilter
 from storage.queries import TermCount, WatchedBlog
-from storage.records import BlogSummary
+from storage.records import AnthologySummary, BlogSummary
 
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 10  # the PostFilter a node selects
 GROUPS = (("series", "Series"), ("category", "Categories"), ("tag", "Tags"))
+ANTHOLOGIES = "Anthologies"
 
 
 def _count_item(count: int) -> QStandardItem:
@@ -44,6 +46,7 @@ class LibraryModel(QStandardItemModel):
         self._blogs: list[BlogSummary] = []
         self._watch: dict[int, WatchedBlog] = {}
         self._terms: list[TermCount] = []
+        self._anthologies: list[AnthologySummary] = []
         self.set_blogs(())
 
     def set_blogs(
@@ -51,9 +54,11 @@ class LibraryModel(QStandardItemModel):
         blogs: Sequence[BlogSummary],
         terms: Sequence[TermCount] = (),
         watch: Sequence[WatchedBlog] = (),
+        anthologies: Sequence[AnthologySummary] = (),
     ) -> None:
         """Rebuild the tree (a few hundred nodes at most: terms are grouped per blog)."""
         self._blogs = list(blogs)
+        self._anthologies = list(anthologies)
         self._terms = list(terms)
         self._watch = {w.id: w for w in watch}
         self.removeRows(0, self.rowCount())
@@ -67,6 +72,20 @@ class LibraryModel(QStandardItemModel):
         root.appendRow([everything, _count_item(total_posts), _count_item(total_comments)])
         for blog in self._blogs:
             root.appendRow(self._blog_row(blog))
+        if self._anthologies:  # after the blogs, so a blog's row number stays its place in `blogs()` + 1
+            group = QStandardItem(ANTHOLOGIES)
+            group.setEditable(False)
+            group.setSelectable(False)
+            group.setFont(font)
+            for summary in self._anthologies:
+                child = QStandardItem(summary.name)
+                child.setEditable(False)
+                child.setData(summary, RECORD_ROLE)
+                follows = f"\nfollows the series {summary.series}" if summary.series else ""
+                tip = f"{summary.title}\n{summary.item_count:,} items{follows}"
+                child.setToolTip(f"<p style='white-space:pre'>{html.escape(tip)}</p>")
+                group.appendRow([child, _count_item(summary.item_count), QStandardItem("")])
+            root.appendRow([group, _count_item(len(self._anthologies)), QStandardItem("")])
 
     def _blog_row(self, blog: BlogSummary) -> list[QStandardItem]:
         watched = self._watch.get(blog.id)
@@ -98,6 +117,20 @@ class LibraryModel(QStandardItemModel):
     def blog_at(self, row: int) -> BlogSummary | None:
         """The blog on top-level `row`, or None for the "All blogs" row."""
         return self._blogs[row - 1] if 1 <= row <= len(self._blogs) else None
+
+    def anthologies(self) -> list[AnthologySummary]:
+        return list(self._anthologies)
+
+    def anthology_index(self, name: str) -> QModelIndex:
+        """The node of the anthology `name` under "Anthologies" (invalid if there is none)."""
+        group = self.item(self.rowCount() - 1, 0)
+        if group is None or group.text() != ANTHOLOGIES or group.data(RECORD_ROLE) is not None:
+            return QModelIndex()
+        for row in range(group.rowCount()):
+            record = group.child(row).data(RECORD_ROLE)
+            if isinstance(record, AnthologySummary) and record.name.casefold() == name.casefold():
+                return group.child(row).index()
+        return QModelIndex()
 
     def watch_of(self, blog_id: int) -> WatchedBlog | None:
         return self._watch.get(blog_id)

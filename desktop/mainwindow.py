@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop import tasks
 from desktop.actions import build_actions, icon
 from desktop.capture_jobs import CaptureJobsMixin, plural, summarize_report
+from desktop.curation import CurationMixin
 from desktop.dialogs import AddBlogDialog, blog_url_problem
 from desktop.export_dialog import ExportDialog
 from desktop.jobs import JobsPanel
@@ -63,7 +64,7 @@ def _list_view(model: object) -> QTreeView:
     return view
 
 
-class MainWindow(CaptureJobsMixin, QMainWindow):
+class MainWindow(CurationMixin, CaptureJobsMixin, QMainWindow):
     """Browse an archive (library, posts, reader, search); add, update, watch and export blogs."""
 
     archive_opened = Signal(str)  # the archive file, once it is ready to browse
@@ -181,7 +182,7 @@ class MainWindow(CaptureJobsMixin, QMainWindow):
         self.reader = PostReader()
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.addWidget(self.left_splitter)
-        self.main_splitter.addWidget(self.reader)
+        self.main_splitter.addWidget(self._build_curation())  # tabs: the reader, the series view, the anthology
         self.main_splitter.setStretchFactor(0, 2)
         self.main_splitter.setStretchFactor(1, 3)
         self.main_splitter.setChildrenCollapsible(False)
@@ -298,6 +299,7 @@ class MainWindow(CaptureJobsMixin, QMainWindow):
             return
         self.prefs.add_recent_archive(path)
         self._fill_recent_menu()
+        self._curation_archive(path)
         self._show_blogs(blogs)
         self.statusBar().showMessage(f"Opened {path}", 5000)
         self.archive_opened.emit(str(path))
@@ -308,6 +310,7 @@ class MainWindow(CaptureJobsMixin, QMainWindow):
         self.post_model.set_source(None)
         self.blog_model.set_blogs(())
         self.reader.show_post(None)
+        self._curation_archive(None)
         if self.archive is not None:
             self.archive.close()
             self.archive = None
@@ -341,7 +344,7 @@ class MainWindow(CaptureJobsMixin, QMainWindow):
         current = self._current_filter()
         self._restoring_selection = True
         try:
-            self.blog_model.set_blogs(blogs, self._terms, watch or [])
+            self.blog_model.set_blogs(blogs, self._terms, watch or [], self.anthology_summaries())
             index = self.blog_model.index_of(current)
             self.blog_view.setCurrentIndex(index)
             current = LibraryModel.filter_at(index) or PostFilter()
@@ -401,6 +404,8 @@ class MainWindow(CaptureJobsMixin, QMainWindow):
     def _on_library_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self.archive is None or self._restoring_selection:
             return
+        if self._open_library_node(current):
+            return  # an anthology: it opens in the editor and has no post list
         post_filter = LibraryModel.filter_at(current)
         if post_filter is None:
             return  # a group heading ("Series", "Tags")
@@ -426,6 +431,7 @@ class MainWindow(CaptureJobsMixin, QMainWindow):
             self._show_error(str(exc))
             return
         self.reader.show_post(post)
+        self.reader_tabs.setCurrentWidget(self.reader)
 
     def selected_posts(self) -> list[PostSummary]:
         rows = sorted({index.row() for index in self.post_view.selectionModel().selectedRows()})
@@ -538,6 +544,8 @@ class MainWindow(CaptureJobsMixin, QMainWindow):
         if len(posts) == 1:
             menu.addAction("Update this post").triggered.connect(lambda: self.update_post(posts[0]))
             menu.addAction(self.provenance_action)
+            menu.addAction(self.capture_series_action)
+        menu.addAction(self.add_to_anthology_action)
         menu.addAction(self.export_action)
         menu.popup(self.post_view.viewport().mapToGlobal(pos))
 
@@ -594,7 +602,15 @@ class MainWindow(CaptureJobsMixin, QMainWindow):
         self._save_state()
         if self.runner.active_jobs():
             self.statusBar().showMessage("Stopping running jobs…")
-        for dialog in (self.add_dialog, self.export_dialog, self.provenance_dialog, self.error_box):
+        self.anthology_editor.flush()  # a text still waiting for typing to pause is saved before the lanes close
+        self.anthology_editor.close_dialogs()
+        for dialog in (
+            self.add_dialog,
+            self.export_dialog,
+            self.provenance_dialog,
+            self.error_box,
+            self.series_capture_dialog,
+        ):
             if dialog is not None and shiboken6.isValid(dialog):  # deleteLater() may have run already
                 dialog.close()
         self.cancel_jobs()
