@@ -62,6 +62,23 @@ def _marks(flowable: Any) -> set[int]:
     return found
 
 
+def deep_marks(flowable: Any, depth: int = 0) -> set[int]:
+    """Note marks anywhere inside `flowable`: a paragraph, a list's items, a table's cells, a container's content."""
+    if depth > 12:
+        return set()
+    found = _marks(flowable)
+    inner = getattr(flowable, "inner", None)
+    if inner is not None:
+        found |= deep_marks(inner, depth + 1)
+    children: list[Any] = list(getattr(flowable, "_content", None) or ())
+    for row in getattr(flowable, "_cellvalues", None) or ():
+        for cell in row:
+            children.extend(cell if isinstance(cell, list | tuple) else [cell])
+    for child in children:
+        found |= deep_marks(child, depth + 1)
+    return found
+
+
 class Noted(Flowable):  # type: ignore[misc]  # reportlab has no type hints
     """`inner` with its footnotes, which go to the foot of the page `inner` is drawn on."""
 
@@ -87,20 +104,33 @@ class Noted(Flowable):  # type: ignore[misc]  # reportlab has no type hints
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 (reportlab API)
-        room = self._room(availWidth)
-        if availHeight - room <= 0:
-            return []
-        pieces: list[Flowable] = self.inner.split(availWidth, availHeight - room)
-        if not pieces:
+        """Split `inner` so that its first piece and the notes of the marks in it fit in `availHeight`.
+
+        The room to keep for notes depends on where the split falls, so it is found by a few trials.
+        """
+        separator = SEPARATOR_SPACE if not _page_notes(getattr(self, "canv", None)) else 0.0
+        reserve = 0.0
+        pieces: list[Flowable] = []
+        for _ in range(5):
+            if availHeight - reserve <= 0:
+                return []
+            pieces = self.inner.split(availWidth, availHeight - reserve)
+            if not pieces:
+                return []
+            first = deep_marks(pieces[0])
+            needed = tuple(n for n in self.notes if n.number in first)
+            need = separator + notes_height(needed, self.style, availWidth) if needed else 0.0
+            if need <= reserve + 0.01:
+                break
+            reserve = need
+        else:
             return []
         left = list(self.notes)
         out: list[Flowable] = []
         for index, piece in enumerate(pieces):
             last = index == len(pieces) - 1
-            marks = _marks(piece)
-            mine = tuple(n for n in left if n.number in marks) if not last else tuple(left)
-            if not marks and index == 0 and not isinstance(piece, Paragraph):
-                mine = tuple(left)
+            marks = deep_marks(piece)
+            mine = tuple(left) if last else tuple(n for n in left if n.number in marks)
             left = [n for n in left if n not in mine]
             out.append(Noted(piece, mine, style=self.style) if mine else piece)
         return out

@@ -37,7 +37,7 @@ from reportlab.platypus import (
 
 from exporters.pdf.bidi import RtlParagraph, base_direction
 from exporters.pdf.fonts import FamilyName, family, markup_text
-from exporters.pdf.footnotes import Note, Noted, ReclaimSpace, _marks
+from exporters.pdf.footnotes import Note, Noted, ReclaimSpace, deep_marks
 from exporters.pdf.options import LinkStyle
 from exporters.pdf.styles import LINK, MUTED, RULE, TABLE_HEAD_BACKGROUND, TextStyles
 from storage.records import Asset
@@ -186,7 +186,7 @@ class MarkdownRenderer:
         left = list(notes)
         owned: dict[int, tuple[Note, ...]] = {}
         for index, flowable in enumerate(flowables):
-            marks = _marks(flowable) if isinstance(flowable, Paragraph) else set()
+            marks = deep_marks(flowable)
             mine = tuple(n for n in left if n.number in marks)
             if mine:
                 owned[index] = mine

@@ -356,3 +356,29 @@ def test_broken_images_are_warnings_in_the_report(tmp_path: Path) -> None:
     report = render_book(make_book_anthology(), out_path=tmp_path / "w.pdf")
     assert len(report.warnings) == 2
     assert all("placeholder" in warning and "Pictures from the archive" in warning for warning in report.warnings)
+
+
+@pytest.mark.parametrize("size", ["A5", "6x9"])
+def test_notes_of_links_in_lists_tables_and_quotes_stay_with_their_marks(tmp_path: Path, size: Any) -> None:
+    items = "\n".join(f"- item {i} with [link {i}](https://l.example/{i}) and " + "word " * 30 for i in range(40))
+    table = "| a | b |\n|---|---|\n" + "\n".join(
+        f"| [t{i}](https://t.example/{i}) | cell " + "x " * 40 + "|" for i in range(30)
+    )
+    quote = "\n".join(f"> quoted [q{i}](https://q.example/{i}) " + "word " * 40 + "\n>" for i in range(15))
+    post = long_post().__class__(
+        url="https://x.example/", title="Links everywhere", author=None, published_at=None, updated_at=None,
+        body_md=f"{items}\n\n{table}\n\n{quote}\n",
+    )  # fmt: skip
+    reader = PdfReader(
+        render_pdf(Anthology(title="L", posts=(post,)), out_path=tmp_path / "l.pdf", options=PdfOptions(page_size=size))
+    )
+    numbers: list[int] = []
+    for page in reader.pages:
+        text = page.extract_text()
+        words = _squash(text)
+        for number, url in re.findall(r"^\s*(\d+)\.\s+(https://\S+)$", text, flags=re.MULTILINE):
+            numbers.append(int(number))
+            kind, index = re.match(r"https://(\w)\.example/(\d+)", url).groups()  # type: ignore[union-attr]
+            label = {"l": f"link {index}", "t": f"t{index}", "q": f"q{index}"}[kind]
+            assert re.search(rf"{label}\s+{number}\b", words), (label, number)
+    assert numbers == list(range(1, 86))
