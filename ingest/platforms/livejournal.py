@@ -8,8 +8,9 @@ Markup read here, per site style:
   in a `div.comment-thread` after its parent's comment; author `.comment-poster .ljuser`, date `.datetime`.
 
 WORKAROUND: a reply's parent is named only by its "Parent" link (`?thread=91402#t91402`, `#cmt7001`), which
-`ingest.comments` can't read as an id (its hint pattern wants `comment-N`), and `Selectors` has no field for an
-indentation depth (`margin-left`, `comment-depth-N`): replies come out top level, in page order.
+`ingest.comments` can't yet read as an id (its hint pattern wants `comment-N` or a bare number), and `Selectors`
+has no field for an indentation depth (`margin-left`, `comment-depth-N`): replies come out top level, in page
+order. `comment_parent` already names those links, so they take effect once the hint pattern accepts `thread=N`.
 LiveJournal pages long threads with `?page=N` (and `?view=comments`), which `ingest.extract` treats as different
 posts, so those links are not declared as comment pages: one page is read.
 """
@@ -112,7 +113,7 @@ SELECTORS: Selectors = replace(
     ),
     comment_excluded="boolean(ancestor::aside | ancestor::nav | ancestor::form)",
     comment_id_pattern=r"^(?:comment-)?(?:t|ljcmt|cmt)(\d+)$",
-    comment_parent=(),
+    comment_parent=(".//*[" + cls("b-leaf-actions-parent") + " or " + cls("commentparent") + "]//a/@href",),
     comment_author=(
         ".//*[" + cls("b-leaf-username") + "]//" + _USER_TAG + "//b",
         ".//*[" + cls("b-leaf-username") + "]",

@@ -6,7 +6,8 @@ MT 3 and TypePad write `div.comment#c2291` (TypePad: `#c6a00d8...`, a hex asset 
 `div.comment-content` or `div.comment-body`, then `p.comment-footer` "Posted by: X | March 5, 2024 at 10:15 AM".
 
 WORKAROUND: a commenter without a web site is plain text inside that footer ("Posted by: Iain |"); a selector
-can't cut a name out of a text node (`ingest.comments` reads only whole nodes), so such comments have no author.
+can't cut a name out of a text node yet (`ingest.comments` drops the results of XPath string functions), so such
+comments have no author. The `substring-*` alternative below takes effect once it keeps them.
 """
 
 from __future__ import annotations
@@ -136,6 +137,7 @@ SELECTORS: Selectors = replace(
     comment_author=(
         ".//*[" + cls("comment-header") + " or " + cls("byline") + "]//*[" + cls("author") + "]",
         ".//" + _FOOTER + "/a[1][normalize-space(preceding-sibling::text()[1]) = 'Posted by:']",
+        "normalize-space(substring-before(substring-after(.//" + _FOOTER + ", 'Posted by:'), '|'))",
         ".//*[" + cls("comment-author") + "]",
     ),
     comment_author_url=(

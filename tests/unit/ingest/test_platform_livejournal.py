@@ -62,6 +62,7 @@ def test_dreamwidth_comments_are_read_in_page_order() -> None:
     assert got == [
         ("7001", None, 0, "hollybank", "Sow the old ones thickly and see what comes up."),
         # The parent is named only by the reply's "Parent" link: see the WORKAROUND in ingest/platforms/livejournal.py.
+        # Once ingest.comments reads `?thread=N` hints this becomes ("7257", "7001", 1, ...): update it then.
         ("7257", None, 0, "wrenfield", "That is the plan for the beans."),
     ]
     assert page.comments[1].published_at is not None and page.comments[1].published_at.hour == 20

@@ -64,6 +64,7 @@ def test_typepad_post_reads_title_byline_and_footer_dates() -> None:
             "It was me. Sorry. The fog note is accurate though.",
         ),
         # An unlinked name is plain footer text: see the WORKAROUND in ingest/platforms/movabletype.py.
+        # Once ingest.comments keeps XPath string results the author is "Iain": update it then.
         (
             "6a00d8341c4e2f53ef0120a5ca01b2970c",
             "",
