@@ -160,6 +160,7 @@ class AnthologyEditor(QWidget):
         self.items_view.setAcceptDrops(True)
         self.items_view.setDropIndicatorShown(True)
         self.items_view.setAlternatingRowColors(True)
+        self.items_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # titles: see tooltips
         self.items_view.selectionModel().currentRowChanged.connect(self._on_item_changed)
         self.up_button, self.down_button = QPushButton("Move up"), QPushButton("Move down")
         self.up_button.clicked.connect(lambda: self._step_current(-1))
@@ -190,7 +191,7 @@ class AnthologyEditor(QWidget):
         self.section_edit.editingFinished.connect(self._save_section)
         self.note_edit = QPlainTextEdit()
         self.note_edit.setPlaceholderText("The editor's note on this item (Markdown)")
-        self.note_edit.setMaximumHeight(90)
+        self.note_edit.setMaximumHeight(64)
         self.note_edit.textChanged.connect(self._on_note_typed)
         self.mode_combo = QComboBox()
         for mode in COMMENT_MODES:
@@ -205,8 +206,9 @@ class AnthologyEditor(QWidget):
         header = self.thread_view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(CommentChoiceModel.TEXT, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((CommentChoiceModel.AUTHOR, 170), (CommentChoiceModel.DATE, 120), (3, 96)):
+        for column, width in ((CommentChoiceModel.AUTHOR, 170), (CommentChoiceModel.CHOICE, 84)):
             header.resizeSection(column, width)
+        self.thread_view.setColumnHidden(CommentChoiceModel.DATE, True)  # room for the text; the reader has dates
         self.thread_view.selectionModel().currentRowChanged.connect(self._on_comment_changed)
         choice_buttons = QHBoxLayout()
         self.choice_buttons: dict[str, QPushButton] = {}
@@ -226,6 +228,8 @@ class AnthologyEditor(QWidget):
         self.excerpt_edit = QPlainTextEdit()
         self.excerpt_edit.setPlaceholderText("An excerpt printed instead of the whole comment (optional)")
         self.excerpt_edit.textChanged.connect(self._on_excerpt_typed)
+        self.comment_text.setMaximumHeight(110)
+        self.excerpt_edit.setMaximumHeight(110)
         comment_split = QSplitter(Qt.Orientation.Horizontal)
         comment_split.addWidget(self.comment_text)
         comment_split.addWidget(self.excerpt_edit)
@@ -236,9 +240,9 @@ class AnthologyEditor(QWidget):
         item_page = QWidget()
         item_layout = QVBoxLayout(item_page)
         item_layout.addLayout(item_form)
-        item_layout.addWidget(self.thread_view, 3)
+        item_layout.addWidget(self.thread_view, 1)
         item_layout.addLayout(choice_buttons)
-        item_layout.addWidget(comment_split, 1)
+        item_layout.addWidget(comment_split)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(item_page, "Item")
@@ -246,8 +250,8 @@ class AnthologyEditor(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(items_box)
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(self.name_label)

@@ -60,6 +60,11 @@ class CurationMixin(_Base):
         """The archive's anthologies (a small indexed read)."""
         return self.archive.list_anthologies() if self.archive is not None else []
 
+    def _current_anthology_node(self) -> str | None:
+        """The name of the anthology whose library node is current, if one is (kept across library reloads)."""
+        record = self.blog_view.currentIndex().siblingAtColumn(0).data(RECORD_ROLE)
+        return record.name if isinstance(record, AnthologySummary) else None
+
     def _open_library_node(self, index: QModelIndex) -> bool:
         """Open what a library node stands for: True for an anthology (it has no post list)."""
         record = index.siblingAtColumn(0).data(RECORD_ROLE) if index.isValid() else None
@@ -87,7 +92,9 @@ class CurationMixin(_Base):
         """Mark the anthology's library node as current without opening it again (the editor shows it already)."""
         self._restoring_selection = True
         try:
-            self.blog_view.setCurrentIndex(self.blog_model.anthology_index(name))
+            index = self.blog_model.anthology_index(name)
+            self.blog_view.expand(index.parent())
+            self.blog_view.setCurrentIndex(index)
         finally:
             self._restoring_selection = False
 

@@ -342,10 +342,14 @@ class MainWindow(CurationMixin, CaptureJobsMixin, QMainWindow):
         if terms is not None:
             self._terms = terms
         current = self._current_filter()
+        anthology = self._current_anthology_node()
         self._restoring_selection = True
         try:
             self.blog_model.set_blogs(blogs, self._terms, watch or [], self.anthology_summaries())
             index = self.blog_model.index_of(current)
+            if anthology is not None and self.blog_model.anthology_index(anthology).isValid():
+                index = self.blog_model.anthology_index(anthology)
+                self.blog_view.expand(index.parent())
             self.blog_view.setCurrentIndex(index)
             current = LibraryModel.filter_at(index) or PostFilter()
         finally:
@@ -399,6 +403,8 @@ class MainWindow(CurationMixin, CaptureJobsMixin, QMainWindow):
         index = self.blog_view.currentIndex()
         where = index.siblingAtColumn(0).data() if index.isValid() else "All blogs"
         where = "all blogs" if where == "All blogs" else str(where).removesuffix("  ◉")
+        if self._current_anthology_node() is not None:
+            where = "all blogs"  # an anthology node leaves the post list as it is: every post, to add from
         self.posts_label.setText(f"{plural(self.post_model.total(), 'post')} in {where}")
 
     def _on_library_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
