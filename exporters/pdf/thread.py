@@ -59,14 +59,15 @@ def thread_flowables(
     step = styles.body.fontSize * 1.5
     max_level = max(1, int(frame_width * MAX_INDENT_SHARE / step))
     authors = {comment.source_id: comment.author for comment in comments}
+    depths = selected_depths(comments)
     current_indent = 0.0
-    for comment in comments:
-        level = min(max(comment.depth, 0), max_level)
+    for comment, depth in zip(comments, depths, strict=True):
+        level = min(depth, max_level)
         indent = level * step
         if indent != current_indent:
             out.append(Indenter(left=indent - current_indent))
             current_indent = indent
-        replying_to = authors.get(comment.parent_source_id or "") if comment.depth > max_level else None
+        replying_to = authors.get(comment.parent_source_id or "") if depth > max_level else None
         header = Paragraph(_header_markup(comment, replying_to), header_style)
         body = renderer.render(comment.body_md, styles)
         if not body:
@@ -78,6 +79,25 @@ def thread_flowables(
         out.extend(body)
     if current_indent:
         out.append(Indenter(left=-current_indent))
+    return out
+
+
+def selected_depths(comments: tuple[Comment, ...]) -> list[int]:
+    """Each comment's depth within the selection: a reply whose parent was left out starts a thread of its own.
+
+    An anthology may keep a reply without the comment it answers; indenting it by its depth on the site would
+    hang it under an unrelated comment.
+    """
+    depths: dict[str, int] = {}
+    out = []
+    for comment in comments:
+        parent = comment.parent_source_id
+        if parent is None:
+            depth = max(comment.depth, 0)  # the record's own depth (0 for a top-level comment)
+        else:
+            depth = depths[parent] + 1 if parent in depths else 0
+        depths[comment.source_id] = depth
+        out.append(depth)
     return out
 
 

@@ -155,3 +155,15 @@ def test_characters_no_font_has_are_reported(tmp_path: Path, monkeypatch: pytest
     )
     [warning] = report.warnings
     assert "print as empty boxes: ภ ษ า" in warning and "fonts-noto-core" in warning
+
+
+def test_thread_depth_follows_the_selection() -> None:
+    from exporters.pdf.thread import selected_depths
+    from storage.records import Comment
+
+    def c(source_id: str, parent: str | None, depth: int) -> Comment:
+        return Comment(source_id, parent, 0, depth, "A", None, None, "comment", "text")
+
+    # the editor kept a reply (depth 2 on the site) without its parent, and a reply to that reply
+    chosen = (c("a", None, 0), c("b", "a", 1), c("d", "c", 2), c("e", "d", 3))
+    assert selected_depths(chosen) == [0, 1, 0, 1]
