@@ -228,11 +228,14 @@ class MarkdownRenderer:
     def _paragraph(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
         """Text runs become paragraphs; images on their own (or linked) split the paragraph in place."""
         style = self._text_style(state)
-        rtl = base_direction(_plain_text(node)) == "rtl"
+        plain = _plain_text(node)
+        rtl = base_direction(plain) == "rtl"
         paragraph_class: type[Paragraph] = Paragraph
         if rtl:
             style = _rtl_style(style)
             paragraph_class = RtlParagraph
+        elif _mostly_han_or_kana(plain):
+            style = _cjk_style(style)
         out: list[Flowable] = []
         inline_state = InlineState("serif", rtl=rtl)
         pending: list[str] = []
@@ -510,6 +513,20 @@ def with_rule(flowable: Flowable, *, offset: float, style: ParagraphStyle | None
     ruled = RuledParagraph(flowable.text, style or flowable.style)
     ruled.rule_offset = offset
     return ruled
+
+
+_HAN_KANA = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _mostly_han_or_kana(text: str) -> bool:
+    """Chinese or Japanese text: written without spaces, so lines may break between any two characters."""
+    han = len(_HAN_KANA.findall(text))
+    return han > 0 and han * 2 >= sum(1 for c in text if c.isalpha())
+
+
+def _cjk_style(style: ParagraphStyle) -> ParagraphStyle:
+    # reportlab's CJK wrapping breaks between characters (and keeps closing punctuation off line starts).
+    return ParagraphStyle(f"{style.name}-cjk", parent=style, wordWrap="CJK", hyphenationLang="")
 
 
 def _rtl_style(style: ParagraphStyle) -> ParagraphStyle:
