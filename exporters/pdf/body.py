@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import resource
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -262,12 +261,21 @@ def render_chunk(job: ChunkJob) -> ChunkResult:
         tuple(warnings),
         blank_pages=tuple(sorted(page - 1 for page in decor.blank_pages)),
         cjk_used=cjk_in_use(),
-        peak_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        peak_rss_kb=_peak_rss_kb(),
         missing_chars=frozenset(fonts.MISSING_CHARS),
     )
     del story, doc
     gc.collect()
     return result
+
+
+def _peak_rss_kb() -> int:
+    """This process's peak resident memory in KiB (0 where the resource module doesn't exist: Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return 0
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def item_flowables(

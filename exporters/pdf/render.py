@@ -81,7 +81,8 @@ def render_book(
     workers = _worker_count(options, items)
     warnings: list[str] = []
     made_at = anthology.created_at or datetime.now(UTC)
-    with tempfile.TemporaryDirectory(prefix="threadbook-pdf-") as tmp:
+    # The output's temporary file is made first, so a folder that can't be written fails before any layout.
+    with atomic_output(out_path) as tmp_path, tempfile.TemporaryDirectory(prefix="threadbook-pdf-") as tmp:
         folder = Path(tmp)
         jobs = [
             ChunkJob(
@@ -143,20 +144,19 @@ def render_book(
             creator=f"Threadbook {THREADBOOK_VERSION}",
         )
         matter = time.perf_counter()
-        with atomic_output(out_path) as tmp_path:
-            pages = assemble(
-                front_path=front_path,
-                front=front,
-                chunks=chunks,
-                back_path=back_path,
-                back=back,
-                out_path=tmp_path,
-                geometry=geometry,
-                styles=styles,
-                metadata=metadata,
-                chapters_on_right=options.chapters_on_right,
-                blank_body_pages=blank,
-            )
+        pages = assemble(
+            front_path=front_path,
+            front=front,
+            chunks=chunks,
+            back_path=back_path,
+            back=back,
+            out_path=tmp_path,
+            geometry=geometry,
+            styles=styles,
+            metadata=metadata,
+            chapters_on_right=options.chapters_on_right,
+            blank_body_pages=blank,
+        )
     seconds = time.perf_counter() - started
     log.info(
         "PDF export phases: body %.1f s, front and back matter %.1f s, joining %.1f s",
