@@ -42,10 +42,16 @@ SELECTORS: Selectors = replace(
         "//meta[@property='article:published_time']/@content",
         "//" + _ENTRY + "//time/@datetime",
         "//" + _ENTRY + "//*[" + cls("serendipity_entryFooter") + "]//abbr[" + cls("published") + "]/@title",
+        # The default style: the day only, as a heading above the entry ("Sunday, March 10. 2024").
+        "//*[" + cls("serendipity_date") + "]",
     ),
     categories=("//" + _ENTRY + "//a[contains(@href, '/categories/')]",),
     tags=("//" + _ENTRY + "//*[" + cls("serendipity_freeTag") + "]//a",),
-    source_id=("//" + _ENTRY + "/@id", "//link[@rel='canonical']/@href"),
+    source_id=(
+        "//" + _ENTRY + "/@id",
+        "//link[@rel='canonical']/@href",
+        "//*[" + cls("serendipity_title") + " or " + cls("post_title") + "]//a/@href",
+    ),
     source_id_pattern=r"(?:^post_|/archives/)(\d+)",
     is_post=(
         "//*[" + cls("serendipity_commentsTitle") + "]",

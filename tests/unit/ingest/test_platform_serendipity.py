@@ -41,3 +41,20 @@ def test_s9y_nested_reply_keeps_its_parent_and_its_body_only() -> None:
     assert page.comments[1].published_at is not None and page.comments[1].published_at.isoformat() == (
         "2021-01-17T22:10:00+01:00"
     )
+
+
+def test_s9y_default_template_rows_are_read_and_its_source_line_left_out_of_the_body() -> None:
+    html = (FIXTURES / "serendipity" / "s9y_default_template.html").read_bytes()
+    page = extract_post_page(html, "https://allotment.example/archives/77-Cold-frames-in-March.html")
+    assert page.platform == "serendipity"
+    assert page.post is not None
+    assert (page.post.title, page.post.author, page.post.source_id) == ("Cold frames in March", "Ada Price", "77")
+    assert page.post.comment_count_expected == 2
+    assert page.post.published_at is not None and page.post.published_at.date().isoformat() == "2024-03-10"
+    got = [(c.source_id, c.author, c.published_at and c.published_at.isoformat(), c.body_md) for c in page.comments]
+    # Flat rows indented by padding-left: the reply comes out top level (see ingest/platforms/serendipity.py).
+    assert got == [
+        ("301", "Tom", "2024-03-10T19:20:00", "Mine bolted last year. Shade cloth helps."),
+        ("302", "Ada Price", "2024-03-10T21:02:00", "Good idea, I have an old net curtain somewhere."),
+    ]
+    assert page.comments[0].author_url == "http://tomsplot.example/"
