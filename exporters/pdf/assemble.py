@@ -3,7 +3,7 @@
 The chunks were laid out without knowing where they start, so their page numbers are stamped here: a short
 content stream per page that shows the number in the footer font. reportlab's TrueType subsets put ASCII
 at its own code in each font's first subset (`/F<n>+0`), so the digits can be written as they are; every
-chunk draws the digits once, invisibly, so that subset is in its file (`body._use_footer_font`).
+chunk draws an invisible space in that font, so that subset is in its file (`body._use_footer_font`).
 """
 
 from __future__ import annotations

@@ -166,11 +166,15 @@ class BodyDecor:
 
 
 def _use_footer_font(canvas: Canvas) -> None:
-    """Put the footer font's first subset (ASCII digits) in the file, invisibly, so numbers can be stamped later."""
+    """Put the footer font's first subset in the file, so page numbers can be stamped later.
+
+    reportlab's first subset of a TrueType font holds all of ASCII, digits included, once the font draws
+    anything; an invisible space is enough, and text extraction sees only a space.
+    """
     text = canvas.beginText(0, 0)
     text.setTextRenderMode(3)
     text.setFont(family("serif").regular, 6)
-    text.textOut("0123456789")
+    text.textOut(" ")
     canvas.drawText(text)
 
 

@@ -382,3 +382,10 @@ def test_notes_of_links_in_lists_tables_and_quotes_stay_with_their_marks(tmp_pat
             label = {"l": f"link {index}", "t": f"t{index}", "q": f"q{index}"}[kind]
             assert re.search(rf"{label}\s+{number}\b", words), (label, number)
     assert numbers == list(range(1, 86))
+
+
+def test_body_pages_carry_no_stray_text(reader: PdfReader) -> None:
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "0123456789" not in text
+    part = reader.pages[_page_of(reader, "Part one: arguments")].extract_text().split()
+    assert part == ["Part", "one:", "arguments", "1"]  # the title and the stamped number, nothing else
