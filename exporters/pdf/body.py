@@ -25,9 +25,10 @@ from exporters.errors import LayoutFailed
 from exporters.pdf import fonts
 from exporters.pdf.bookmarks import BookmarkedParagraph
 from exporters.pdf.dates import format_date
+from exporters.pdf.flowables import with_rule
 from exporters.pdf.fonts import cjk_in_use, family, markup_text, register_fonts
 from exporters.pdf.footnotes import Note, draw_page_notes
-from exporters.pdf.markdown_flowables import LINK_SCHEMES, MarkdownRenderer, NoteBook, with_rule
+from exporters.pdf.markdown_flowables import LINK_SCHEMES, MarkdownRenderer, NoteBook
 from exporters.pdf.options import PdfOptions
 from exporters.pdf.styles import (
     LINK,

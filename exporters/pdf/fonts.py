@@ -2,8 +2,9 @@
 
 reportlab never falls back to another font by itself: a character the current font lacks is drawn as
 an empty box. So every piece of web text goes through `markup_text`, which escapes it for reportlab's
-paragraph markup and wraps runs the family lacks in `<font name=...>`: DejaVu Sans for symbols and
-(monochrome) emoji, a system CJK font for Chinese, Japanese and Korean.
+paragraph markup and wraps runs the family lacks in `<font name=...>`: DejaVu Sans for Arabic, Hebrew,
+symbols and (monochrome) emoji, a system CJK font for Chinese, Japanese and Korean, then any system font
+fontconfig knows for the character. Characters no font has are collected in `MISSING_CHARS` for a warning.
 """
 
 from __future__ import annotations

@@ -8,10 +8,8 @@ and no local file is ever read.
 
 from __future__ import annotations
 
-import io
 import logging
 import re
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
@@ -19,10 +17,8 @@ from xml.sax.saxutils import escape
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
-from PIL import Image as PILImage
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     Flowable,
     HRFlowable,
@@ -36,6 +32,7 @@ from reportlab.platypus import (
 )
 
 from exporters.pdf.bidi import RtlParagraph, base_direction
+from exporters.pdf.flowables import FittedImage, image_size, with_rule
 from exporters.pdf.fonts import FamilyName, family, markup_text
 from exporters.pdf.footnotes import Note, Noted, ReclaimSpace, deep_marks
 from exporters.pdf.options import LinkStyle
@@ -47,7 +44,6 @@ log = logging.getLogger(__name__)
 LINK_SCHEMES = ("http", "https", "mailto")
 BULLETS = ("\u2022", "\u25e6", "\u25aa")  # • ◦ ▪ by nesting depth
 _TAG = re.compile(r"(<[^>]*>)")
-CSS_PX = 0.75  # points per CSS pixel: an image with no DPI is shown at its size on a 96 dpi screen
 
 
 def _make_parser() -> MarkdownIt:
@@ -56,28 +52,6 @@ def _make_parser() -> MarkdownIt:
 
 
 _PARSER = _make_parser()
-
-
-class FittedImage(Flowable):  # type: ignore[misc]  # reportlab has no type hints
-    """An archived image, shown at its natural size but never wider than the frame or taller than `max_height`."""
-
-    def __init__(self, data: bytes, *, width: float, height: float, max_height: float) -> None:
-        super().__init__()
-        self._reader = ImageReader(io.BytesIO(data))
-        self._natural = (width, height)
-        self._max_height = max_height
-        self.hAlign = "CENTER"
-        self.spaceBefore = 4
-        self.spaceAfter = 8
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab API)
-        width, height = self._natural
-        scale = min(1.0, availWidth / width, self._max_height / height)
-        self.drawWidth, self.drawHeight = width * scale, height * scale
-        return self.drawWidth, self.drawHeight
-
-    def draw(self) -> None:
-        self.canv.drawImage(self._reader, 0, 0, self.drawWidth, self.drawHeight, mask="auto")
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,10 +274,7 @@ class MarkdownRenderer:
         """Indented, with a thin rule down the left side of each of its paragraphs."""
         indent = state.styles.quote_indent
         inner = replace(state, quote_depth=state.quote_depth + 1)
-        children = [
-            _ruled(child, offset=indent * 0.55) if type(child) is Paragraph else child
-            for child in self._children(node, inner)
-        ]
+        children = [with_rule(child, offset=indent * 0.55) for child in self._children(node, inner)]
         return [Indenter(left=indent), *children, Indenter(left=-indent)]
 
     def _code_block(self, node: SyntaxTreeNode, state: BlockState) -> list[Flowable]:
@@ -389,7 +360,7 @@ class MarkdownRenderer:
         if asset is None:
             self.warnings.append(f"An image was not archived, so the book shows a placeholder: {src}")
             return [Paragraph(f"Image not archived<br/>{described}", missing_style)]
-        size = _image_size(asset.data)
+        size = image_size(asset.data)
         if size is None:
             self.warnings.append(f"An archived image could not be read, so the book shows a placeholder: {src}")
             return [Paragraph(f"Image could not be read<br/>{described}", missing_style)]
@@ -477,44 +448,6 @@ class MarkdownRenderer:
         return ""
 
 
-class RuledParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
-    """A paragraph with a thin vertical rule `rule_offset` points to the left of its text (quotes, replies)."""
-
-    rule_offset: float = 8.0
-    rule_color: object = RULE
-
-    def draw(self) -> None:
-        super().draw()
-        canvas = self.canv
-        canvas.saveState()
-        canvas.setStrokeColor(self.rule_color)
-        canvas.setLineWidth(0.7)
-        x = -self.rule_offset + self.style.leftIndent
-        canvas.line(x, -self.style.spaceAfter, x, self.height + 1)
-        canvas.restoreState()
-
-
-def _ruled(paragraph: Paragraph, *, offset: float) -> RuledParagraph:
-    ruled = RuledParagraph(paragraph.text, paragraph.style)
-    ruled.rule_offset = offset
-    return ruled
-
-
-def with_rule(flowable: Flowable, *, offset: float, style: ParagraphStyle | None = None) -> Flowable:
-    """`flowable` with a rule at its left if it is a plain paragraph (also inside a `Noted`); else unchanged.
-
-    `style` replaces the paragraph's style when given.
-    """
-    if isinstance(flowable, Noted) and type(flowable.inner) is Paragraph:
-        flowable.inner = with_rule(flowable.inner, offset=offset, style=style)
-        return flowable
-    if type(flowable) is not Paragraph:
-        return flowable
-    ruled = RuledParagraph(flowable.text, style or flowable.style)
-    ruled.rule_offset = offset
-    return ruled
-
-
 _HAN_KANA = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -579,32 +512,6 @@ def _aligned(style: ParagraphStyle, cell: SyntaxTreeNode) -> ParagraphStyle:
     if "text-align:right" in align:
         return ParagraphStyle(f"{style.name}-right", parent=style, alignment=TA_RIGHT)
     return style
-
-
-def _image_size(data: bytes) -> tuple[float, float] | None:
-    """Natural size in points, or None if Pillow can't read the image (or it is absurdly large)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-            with PILImage.open(io.BytesIO(data)) as image:
-                image.verify()
-                width_px, height_px = image.size
-                dpi = image.info.get("dpi")
-    except (
-        OSError,
-        ValueError,
-        SyntaxError,
-        PILImage.DecompressionBombError,
-        PILImage.DecompressionBombWarning,
-    ) as exc:
-        log.info("an archived image could not be read: %s", exc)
-        return None
-    if width_px <= 0 or height_px <= 0:
-        return None
-    per_px = CSS_PX
-    if isinstance(dpi, tuple) and dpi and isinstance(dpi[0], int | float) and 30 <= dpi[0] <= 1200:
-        per_px = 72.0 / float(dpi[0])
-    return width_px * per_px, height_px * per_px
 
 
 def render_markdown(

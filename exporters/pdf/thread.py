@@ -8,8 +8,9 @@ from reportlab.platypus import Flowable, Indenter, Paragraph
 
 from exporters.pdf.bookmarks import BookmarkedParagraph
 from exporters.pdf.dates import format_datetime
+from exporters.pdf.flowables import with_rule
 from exporters.pdf.fonts import markup_text
-from exporters.pdf.markdown_flowables import MarkdownRenderer, with_rule
+from exporters.pdf.markdown_flowables import MarkdownRenderer
 from exporters.pdf.styles import INK, LINK, TextStyles
 from storage.records import Comment, Post
 
