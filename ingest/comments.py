@@ -126,6 +126,9 @@ def _own(item_el: lxml.html.HtmlElement, values: Iterable[Any]) -> Iterator[Any]
     """The values that belong to this comment itself, not to a reply nested inside it."""
     for value in values:
         owner = owner_element(value)
+        if isinstance(value, str) and owner is None:
+            yield value  # an XPath function's result (substring-after ...): computed from this item
+            continue
         if not isinstance(owner, lxml.etree._Element):
             continue
         node: lxml.etree._Element | None = owner
@@ -155,7 +158,7 @@ def extract_comments(
     Dates in the page's own language are read with `languages` (`ingest.dates.page_languages`); relative ones
     ("3 days ago") only when `relative_to`, the capture time, is given.
     """
-    id_pattern = re.compile(r"comment-?(\d+)\b|^#?(\d+)$")
+    id_pattern = re.compile(r"comment-?(\d+)\b|^#?(\d+)$|[?&]thread=(\d+)")
     comments: list[Comment] = []
     images: list[str] = []
     ids: dict[int, str] = {}
@@ -186,7 +189,7 @@ def extract_comments(
             for hint in _own_values(el, sel.comment_parent):
                 match = id_pattern.search(str(hint).strip())
                 if match:
-                    parent_id = match.group(1) or match.group(2)
+                    parent_id = match.group(1) or match.group(2) or match.group(3)
                     break
         comments.append(
             Comment(

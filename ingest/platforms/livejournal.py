@@ -7,10 +7,9 @@ Markup read here, per site style:
 - Dreamwidth (core2 styles): `div.dwexpcomment#cmt12345` wrapping `.comment-wrapper.comment-depth-N`, each reply
   in a `div.comment-thread` after its parent's comment; author `.comment-poster .ljuser`, date `.datetime`.
 
-WORKAROUND: a reply's parent is named only by its "Parent" link (`?thread=91402#t91402`, `#cmt7001`), which
-`ingest.comments` can't yet read as an id (its hint pattern wants `comment-N` or a bare number), and `Selectors`
-has no field for an indentation depth (`margin-left`, `comment-depth-N`): replies come out top level, in page
-order. `comment_parent` already names those links, so they take effect once the hint pattern accepts `thread=N`.
+A reply's parent is named only by its "Parent" link (`?thread=91402#t91402`), which `comment_parent` reads
+(`ingest.comments` takes `thread=N` as a parent id). `Selectors` has no field for an indentation depth
+(`margin-left`, `comment-depth-N`), so a reply with no Parent link comes out top level, in page order.
 LiveJournal pages long threads with `?page=N` (and `?view=comments`), which `ingest.extract` treats as different
 posts, so those links are not declared as comment pages: one page is read.
 """

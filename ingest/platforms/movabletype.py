@@ -5,9 +5,8 @@ the author (`.vcard.author`), the date (`abbr.published`), and for a reply "repl
 MT 3 and TypePad write `div.comment#c2291` (TypePad: `#c6a00d8...`, a hex asset id), the text in
 `div.comment-content` or `div.comment-body`, then `p.comment-footer` "Posted by: X | March 5, 2024 at 10:15 AM".
 
-WORKAROUND: a commenter without a web site is plain text inside that footer ("Posted by: Iain |"); a selector
-can't cut a name out of a text node yet (`ingest.comments` drops the results of XPath string functions), so such
-comments have no author. The `substring-*` alternative below takes effect once it keeps them.
+A commenter without a web site is plain text inside that footer ("Posted by: Iain |"): the `substring-*`
+alternative below cuts the name out (`ingest.comments` keeps the string results of XPath functions).
 """
 
 from __future__ import annotations

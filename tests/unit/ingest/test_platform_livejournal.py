@@ -61,8 +61,7 @@ def test_dreamwidth_comments_are_read_in_page_order() -> None:
     got = [(c.source_id, c.parent_source_id, c.depth, c.author, c.body_md) for c in page.comments]
     assert got == [
         ("7001", None, 0, "hollybank", "Sow the old ones thickly and see what comes up."),
-        # The parent is named only by the reply's "Parent" link: see the WORKAROUND in ingest/platforms/livejournal.py.
-        # Once ingest.comments reads `?thread=N` hints this becomes ("7257", "7001", 1, ...): update it then.
-        ("7257", None, 0, "wrenfield", "That is the plan for the beans."),
+        # The parent is named only by the reply's "Parent" link (`?thread=7001#t7001`).
+        ("7257", "7001", 1, "wrenfield", "That is the plan for the beans."),
     ]
     assert page.comments[1].published_at is not None and page.comments[1].published_at.hour == 20

@@ -67,7 +67,7 @@ def test_typepad_post_reads_title_byline_and_footer_dates() -> None:
         # Once ingest.comments keeps XPath string results the author is "Iain": update it then.
         (
             "6a00d8341c4e2f53ef0120a5ca01b2970c",
-            "",
+            "Iain",  # a commenter without a web site: the name is cut from the plain-text footer
             "2009-08-17T23:47:00",
             "Can someone annotate the bus timetable next?",
         ),
