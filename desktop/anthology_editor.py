@@ -119,6 +119,7 @@ class AnthologyEditor(QWidget):
         self._after_writes: list[Callable[[], object]] = []
         self._generation = 0  # bumped when another anthology is opened: late answers are dropped
         self._estimate_generation = 0
+        self._spec_request = 0
         self._filling = False  # widgets are being filled from records: their change signals are no edits
 
         # front matter and privacy
@@ -308,13 +309,14 @@ class AnthologyEditor(QWidget):
     def _load_spec(self, name: str, *, fields: bool) -> Job | None:
         if self.archive_path is None:
             return None
+        self._spec_request += 1  # reads may finish out of order on the background lane: only the last one counts
         job = Job(functools.partial(load_anthology_spec, self.archive_path, name), title=f"read anthology {name}")
-        job.signals.finished.connect(functools.partial(self._on_spec, self._generation, fields))
+        job.signals.finished.connect(functools.partial(self._on_spec, (self._generation, self._spec_request), fields))
         job.signals.failed.connect(self._on_failed)
         return self.runner.start(job, lane=Lane.WRITE if self._pending else Lane.BACKGROUND)
 
-    def _on_spec(self, generation: int, fields: bool, result: object) -> None:
-        if generation != self._generation or not isinstance(result, AnthologySpec):
+    def _on_spec(self, request: tuple[int, int], fields: bool, result: object) -> None:
+        if request != (self._generation, self._spec_request) or not isinstance(result, AnthologySpec):
             return
         spec = result
         first = self.spec is None or self.spec.name != spec.name

@@ -126,8 +126,14 @@ def test_reorder_choose_comments_annotate_and_export(editor_window: MainWindow, 
     assert next(c for c in item.post.comments if c.source_id == kept.source_id).body_md == "An excerpt of a reply."
     assert item.note_md == NOTE and item.section == "The summer guests"
     assert anthology.introduction_md == INTRO
-    labels = [model.index(row).data() for row in range(model.rowCount())]
-    assert any(label.startswith("§ The summer guests — ") and label.endswith("(note)") for label in labels)
+
+    def labelled() -> bool:  # the list is re-read after the writes, on a worker
+        labels = [model.index(row).data() for row in range(model.rowCount())]
+        return any(
+            label.startswith("§ The summer guests — 2. Guest Week #3:") and label.endswith("(note)") for label in labels
+        )
+
+    qtbot.waitUntil(labelled, timeout=10_000)
 
     # Privacy: initials for commenters.
     editor.names_combo.setCurrentIndex(editor.names_combo.findData("initials"))
