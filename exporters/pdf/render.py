@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -218,11 +219,19 @@ def _render_chunks(
             if progress is not None:
                 progress(count, len(jobs))
         return results
-    # "fork": workers start at once with the fonts already parsed, and nothing else is imported. The spawn and
-    # forkserver methods would re-import the caller's __main__ (the whole GUI) in every worker. The child runs
-    # only reportlab code, never Qt, so the parent's other threads don't matter to it.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
+    # "fork" when this process has no other threads: workers start at once with the fonts parsed. The GUI exports
+    # from a pool thread, and forking a threaded process can deadlock the child (Python 3.12 warns about it), so
+    # there the fork server: a fresh single-threaded process that imports the exporter once, then forks cheaply.
+    methods = multiprocessing.get_all_start_methods()
+    context: multiprocessing.context.BaseContext
+    if "fork" in methods and threading.active_count() == 1:
+        context = multiprocessing.get_context("fork")
+    elif "forkserver" in methods:
+        server = multiprocessing.get_context("forkserver")
+        server.set_forkserver_preload(["exporters.pdf.body"])
+        context = server
+    else:
+        context = multiprocessing.get_context("spawn")
     results_by_index: dict[int, ChunkResult] = {}
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: dict[concurrent.futures.Future[ChunkResult], int] = {}
