@@ -17,7 +17,15 @@ from desktop.tasks import ArchiveSettings, Progress, _fetch_settings
 from ingest.errors import BadUrl, IngestError
 from storage.archive import Archive, open_archive
 from storage.errors import StorageError
-from storage.records import Anthology, AnthologySpec, CrawlReport, SeriesReport, anthology_items
+from storage.records import (
+    Anthology,
+    AnthologySpec,
+    CommentChoiceKind,
+    CommenterNames,
+    CrawlReport,
+    SeriesReport,
+    anthology_items,
+)
 
 log = logging.getLogger(__name__)
 
@@ -400,3 +408,31 @@ def estimate_anthology_pages(
         total_words += words
         total_comments += len(comments)
     return PageEstimate(pages=pages, words=total_words, comments=total_comments, items=len(items))
+
+
+def set_privacy(archive: Archive, *, name: str, names: CommenterNames, omit: bool) -> None:
+    """How the anthology prints commenters (names, initials or "A reader") and whether their URLs are left out."""
+    archive.update_anthology(name, commenter_names=names, omit_commenter_urls=omit)
+
+
+def choose_comment(
+    archive: Archive,
+    *,
+    name: str,
+    post_id: int,
+    source_id: str,
+    choice: CommentChoiceKind | None,
+    excerpt: str | None,
+) -> None:
+    """Store one comment's choice with its excerpt ("" or None: none); None forgets the choice and its excerpt."""
+    if choice is None:
+        archive.set_comment_choice(name, post_id, source_id, None)
+    else:
+        archive.set_comment_choice(name, post_id, source_id, choice, excerpt_md=excerpt or "")
+
+
+def add_posts_to_anthology(archive: Archive, *, name: str, post_ids: Sequence[int]) -> int:
+    """Append posts to the anthology `name` in the order given; returns how many were added."""
+    for post_id in post_ids:
+        archive.add_anthology_item(name, post_id)
+    return len(post_ids)

@@ -11,45 +11,30 @@ from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QListView,
-    QPlainTextEdit,
-    QPushButton,
     QSplitter,
     QTabWidget,
-    QTextBrowser,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.anthologies import (
     PageEstimate,
+    add_posts_to_anthology,
     apply_to_archive,
+    choose_comment,
     estimate_anthology_pages,
     export_anthology,
     load_anthology_spec,
+    set_privacy,
 )
-from desktop.anthology_models import AnthologyItemsModel, CommentChoiceModel
+from desktop.anthology_widgets import FrontMatterForm, IntroPanel, ItemPanel, ItemsBox, PdfPreviewDialog
 from desktop.export_dialog import slugify
 from desktop.workers import Job, JobRunner, Lane
 from storage.archive import Archive
 from storage.records import (
-    COMMENT_MODES,
     AnthologyEntry,
     AnthologySpec,
     CommentChoiceKind,
@@ -60,40 +45,10 @@ from storage.records import (
 
 TEXT_SAVE_DELAY_MS = 600  # typing in the introduction, a note or an excerpt is saved once it pauses this long
 ESTIMATE_DELAY_MS = 400  # the page count is re-estimated once changes pause this long
-COMMENTER_NAME_CHOICES: tuple[tuple[str, CommenterNames], ...] = (
-    ("Their names", "names"),
-    ("Initials (M. H.)", "initials"),
-    ("“A reader”", "reader"),
-)
-MODE_CHOICES: dict[CommentMode, str] = {"all": "All comments", "selected": "Selected comments", "none": "No comments"}
 
 
 def _load_post(post_id: int, archive: Archive) -> Post:
     return archive.load_post(post_id)
-
-
-class PdfPreviewDialog(QDialog):
-    """The exported PDF, shown with QtPdf (pages are read lazily)."""
-
-    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(path.name)
-        self.resize(720, 860)
-        self.document = QPdfDocument(self)
-        self.document.load(str(path))
-        self.view = QPdfView()
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        pages = self.document.pageCount()
-        self.label = QLabel(f"{path} · {pages} page{'s' if pages != 1 else ''}")
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.label)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(buttons)
 
 
 class AnthologyEditor(QWidget):
@@ -122,142 +77,58 @@ class AnthologyEditor(QWidget):
         self._spec_request = 0
         self._filling = False  # widgets are being filled from records: their change signals are no edits
 
-        # front matter and privacy
+        # front matter, privacy and the items (anthology_widgets.py builds them; this class saves the edits)
         self.name_label = QLabel("No anthology open. Choose one under Anthologies in the library.")
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.title_edit, self.subtitle_edit, self.editor_edit = QLineEdit(), QLineEdit(), QLineEdit()
+        self.front = front = FrontMatterForm()
+        self.title_edit, self.subtitle_edit, self.editor_edit = front.title_edit, front.subtitle_edit, front.editor_edit
+        self.names_combo, self.omit_urls_check = front.names_combo, front.omit_urls_check
+        self.estimate_label, self.export_button = front.estimate_label, front.export_button
         for edit, field in ((self.title_edit, "title"), (self.subtitle_edit, "subtitle"), (self.editor_edit, "editor")):
             edit.editingFinished.connect(functools.partial(self._save_field, field))
-        self.names_combo = QComboBox()
-        for label, value in COMMENTER_NAME_CHOICES:
-            self.names_combo.addItem(label, value)
         self.names_combo.currentIndexChanged.connect(self._save_privacy)
-        self.omit_urls_check = QCheckBox("Leave out commenters' web addresses")
         self.omit_urls_check.toggled.connect(self._save_privacy)
-        self.estimate_label = QLabel("")
-        self.estimate_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.export_button = QPushButton("Export…")
         self.export_button.clicked.connect(self._ask_export)
-        front = QFormLayout()
-        front.addRow("Title:", self.title_edit)
-        front.addRow("Subtitle:", self.subtitle_edit)
-        front.addRow("Editor:", self.editor_edit)
-        privacy = QHBoxLayout()
-        privacy.addWidget(QLabel("Commenters:"))
-        privacy.addWidget(self.names_combo)
-        privacy.addWidget(self.omit_urls_check)
-        privacy.addStretch(1)
-        privacy.addWidget(self.estimate_label)
-        privacy.addWidget(self.export_button)
-
-        # items
-        self.items_model = AnthologyItemsModel(self)
+        self.items_box = ItemsBox()
+        self.items_model, self.items_view = self.items_box.model, self.items_box.view
+        self.up_button, self.down_button = self.items_box.up_button, self.items_box.down_button
+        self.remove_button = self.items_box.remove_button
         self.items_model.item_moved.connect(self.move_item)
-        self.items_view = QListView()
-        self.items_view.setModel(self.items_model)
-        self.items_view.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.items_view.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.items_view.setDragEnabled(True)
-        self.items_view.setAcceptDrops(True)
-        self.items_view.setDropIndicatorShown(True)
-        self.items_view.setAlternatingRowColors(True)
-        self.items_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # titles: see tooltips
         self.items_view.selectionModel().currentRowChanged.connect(self._on_item_changed)
-        self.up_button, self.down_button = QPushButton("Move up"), QPushButton("Move down")
         self.up_button.clicked.connect(lambda: self._step_current(-1))
         self.down_button.clicked.connect(lambda: self._step_current(+1))
-        self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(self._remove_current)
-        item_buttons = QHBoxLayout()
-        for button in (self.up_button, self.down_button, self.remove_button):
-            item_buttons.addWidget(button)
-        items_box = QGroupBox("Items (drag to reorder)")
-        items_layout = QVBoxLayout(items_box)
-        items_layout.addWidget(self.items_view, 1)
-        items_layout.addLayout(item_buttons)
 
-        # the introduction
-        self.intro_edit = QPlainTextEdit()
-        self.intro_edit.setPlaceholderText("The editor's introduction, in Markdown")
-        self.intro_preview = QTextBrowser()
-        self.intro_preview.setOpenLinks(False)  # a preview: links are not followed from here
+        # the introduction, and the current item (anthology_widgets.py builds them; this class saves the edits)
+        self.intro_panel = IntroPanel()
+        self.intro_edit, self.intro_preview = self.intro_panel.edit, self.intro_panel.preview
         self.intro_edit.textChanged.connect(self._on_intro_typed)
-        intro_splitter = QSplitter(Qt.Orientation.Horizontal)
-        intro_splitter.addWidget(self.intro_edit)
-        intro_splitter.addWidget(self.intro_preview)
-
-        # the current item
-        self.section_edit = QLineEdit()
-        self.section_edit.setPlaceholderText("A section heading printed before this item (optional)")
+        self.item_panel = panel = ItemPanel()
+        self.section_edit, self.note_edit, self.mode_combo = panel.section_edit, panel.note_edit, panel.mode_combo
+        self.thread_model, self.thread_view = panel.thread_model, panel.thread_view
+        self.comment_text, self.excerpt_edit = panel.comment_text, panel.excerpt_edit
+        self.choice_buttons = panel.choice_buttons
         self.section_edit.editingFinished.connect(self._save_section)
-        self.note_edit = QPlainTextEdit()
-        self.note_edit.setPlaceholderText("The editor's note on this item (Markdown)")
-        self.note_edit.setMaximumHeight(64)
         self.note_edit.textChanged.connect(self._on_note_typed)
-        self.mode_combo = QComboBox()
-        for mode in COMMENT_MODES:
-            self.mode_combo.addItem(MODE_CHOICES[mode], mode)
         self.mode_combo.currentIndexChanged.connect(self._save_mode)
-        self.thread_model = CommentChoiceModel(self)
         self.thread_model.choice_wanted.connect(self.set_comment_choice)
-        self.thread_view = QTreeView()
-        self.thread_view.setModel(self.thread_model)
-        self.thread_view.setUniformRowHeights(True)
-        self.thread_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.thread_view.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(CommentChoiceModel.TEXT, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((CommentChoiceModel.AUTHOR, 170), (CommentChoiceModel.CHOICE, 84)):
-            header.resizeSection(column, width)
-        self.thread_view.setColumnHidden(CommentChoiceModel.DATE, True)  # room for the text; the reader has dates
         self.thread_view.selectionModel().currentRowChanged.connect(self._on_comment_changed)
-        choice_buttons = QHBoxLayout()
-        self.choice_buttons: dict[str, QPushButton] = {}
-        for label, choice in (("Include", "include"), ("Include with replies", "replies"), ("Exclude", "exclude")):
-            button = QPushButton(label)
-            button.clicked.connect(functools.partial(self._choose_current, choice))
-            choice_buttons.addWidget(button)
-            self.choice_buttons[choice] = button
-        forget = QPushButton("Follow the mode")
-        forget.setToolTip("Forget this comment's own choice: the item's comment mode (or a parent's choice) decides")
-        forget.clicked.connect(functools.partial(self._choose_current, None))
-        choice_buttons.addWidget(forget)
-        self.choice_buttons["none"] = forget
-        choice_buttons.addStretch(1)
-        self.comment_text = QPlainTextEdit()  # web text: a plain-text widget, never rich text
-        self.comment_text.setReadOnly(True)
-        self.excerpt_edit = QPlainTextEdit()
-        self.excerpt_edit.setPlaceholderText("An excerpt printed instead of the whole comment (optional)")
+        for choice, button in self.choice_buttons.items():
+            button.clicked.connect(functools.partial(self._choose_current, None if choice == "none" else choice))
         self.excerpt_edit.textChanged.connect(self._on_excerpt_typed)
-        self.comment_text.setMaximumHeight(110)
-        self.excerpt_edit.setMaximumHeight(110)
-        comment_split = QSplitter(Qt.Orientation.Horizontal)
-        comment_split.addWidget(self.comment_text)
-        comment_split.addWidget(self.excerpt_edit)
-        item_form = QFormLayout()
-        item_form.addRow("Section:", self.section_edit)
-        item_form.addRow("Note:", self.note_edit)
-        item_form.addRow("Comments:", self.mode_combo)
-        item_page = QWidget()
-        item_layout = QVBoxLayout(item_page)
-        item_layout.addLayout(item_form)
-        item_layout.addWidget(self.thread_view, 1)
-        item_layout.addLayout(choice_buttons)
-        item_layout.addWidget(comment_split)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(item_page, "Item")
-        self.tabs.addTab(intro_splitter, "Introduction")
+        self.tabs.addTab(self.item_panel, "Item")
+        self.tabs.addTab(self.intro_panel, "Introduction")
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(items_box)
+        splitter.addWidget(self.items_box)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 2)
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(self.name_label)
-        layout.addLayout(front)
-        layout.addLayout(privacy)
+        layout.addWidget(front)
         layout.addWidget(splitter, 1)
 
         self._intro_timer = self._timer(TEXT_SAVE_DELAY_MS, self.save_intro)
@@ -477,7 +348,7 @@ class AnthologyEditor(QWidget):
         if getattr(self.spec, field) == value:
             return None
         name = self.spec.name
-        self.spec = _with(self.spec, **{field: value})
+        self.spec = replace(self.spec, **{field: value})
         return self._write(lambda a: a.update_anthology(name, **{field: value}), f"anthology {field}", reload=True)
 
     def _save_privacy(self, *_args: object) -> Job | None:
@@ -486,7 +357,7 @@ class AnthologyEditor(QWidget):
         name = self.spec.name
         names = cast(CommenterNames, self.names_combo.currentData())
         omit = self.omit_urls_check.isChecked()
-        change = functools.partial(_update_privacy, name=name, names=names, omit=omit)
+        change = functools.partial(set_privacy, name=name, names=names, omit=omit)
         return self._write(change, "anthology privacy")
 
     def _on_intro_typed(self) -> None:
@@ -500,7 +371,7 @@ class AnthologyEditor(QWidget):
         if self.spec is None or self.spec.introduction_md == self.intro_edit.toPlainText():
             return None
         name, text = self.spec.name, self.intro_edit.toPlainText()
-        self.spec = _with(self.spec, introduction_md=text)
+        self.spec = replace(self.spec, introduction_md=text)
         return self._write(lambda a: a.update_anthology(name, introduction_md=text), "anthology introduction")
 
     def _on_note_typed(self) -> None:
@@ -554,7 +425,7 @@ class AnthologyEditor(QWidget):
         excerpt = own.excerpt_md if own else None
         name = self.spec.name
         change = functools.partial(
-            _set_choice, name=name, post_id=entry.post_id, source_id=source_id, choice=choice, excerpt=excerpt
+            choose_comment, name=name, post_id=entry.post_id, source_id=source_id, choice=choice, excerpt=excerpt
         )
         return self._write(change, "comment choice", reload=True)
 
@@ -581,7 +452,7 @@ class AnthologyEditor(QWidget):
             self.thread_model.set_choice(source_id, choice, excerpt_md=text)
         name = self.spec.name
         change = functools.partial(
-            _set_choice, name=name, post_id=post_id, source_id=source_id, choice=choice, excerpt=text
+            choose_comment, name=name, post_id=post_id, source_id=source_id, choice=choice, excerpt=text
         )
         return self._write(change, "comment excerpt", reload=True)
 
@@ -707,36 +578,3 @@ class AnthologyEditor(QWidget):
             self.preview_dialog.close()
             self.preview_dialog.deleteLater()
             self.preview_dialog = None
-
-
-# -- changes run on the write lane (plain functions of the archive: no widgets)
-
-
-def _with(spec: AnthologySpec, **changes: object) -> AnthologySpec:
-    return replace(spec, **changes)  # type: ignore[arg-type]
-
-
-def _update_privacy(archive: Archive, *, name: str, names: CommenterNames, omit: bool) -> None:
-    archive.update_anthology(name, commenter_names=names, omit_commenter_urls=omit)
-
-
-def _set_choice(
-    archive: Archive,
-    *,
-    name: str,
-    post_id: int,
-    source_id: str,
-    choice: CommentChoiceKind | None,
-    excerpt: str | None,
-) -> None:
-    if choice is None:
-        archive.set_comment_choice(name, post_id, source_id, None)
-    else:
-        archive.set_comment_choice(name, post_id, source_id, choice, excerpt_md=excerpt or "")
-
-
-def add_posts_to_anthology(archive: Archive, *, name: str, post_ids: list[int]) -> int:
-    """Append posts to the anthology `name` in the order given; returns how many were added."""
-    for post_id in post_ids:
-        archive.add_anthology_item(name, post_id)
-    return len(post_ids)

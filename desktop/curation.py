@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QTabWidget
 
-from desktop.anthologies import SeriesCaptureReport, apply_to_archive, capture_series
-from desktop.anthology_editor import AnthologyEditor, add_posts_to_anthology
+from desktop.anthologies import SeriesCaptureReport, add_posts_to_anthology, apply_to_archive, capture_series
+from desktop.anthology_editor import AnthologyEditor
 from desktop.models import RECORD_ROLE
 from desktop.series_view import SeriesCaptureDialog, SeriesView, unique_anthology_name
 from desktop.workers import Job, Lane
