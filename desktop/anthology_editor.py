@@ -13,7 +13,10 @@ from typing import cast
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
+    QHBoxLayout,
     QLabel,
+    QMessageBox,
+    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -127,7 +130,17 @@ class AnthologyEditor(QWidget):
         splitter.setStretchFactor(1, 2)
         self.splitter = splitter
         layout = QVBoxLayout(self)
-        layout.addWidget(self.name_label)
+        self.refresh_button = QPushButton("Refresh from series")
+        self.refresh_button.setToolTip("Append the parts the series gained since; every choice stays")
+        self.refresh_button.clicked.connect(self.refresh_from_series)
+        self.delete_button = QPushButton("Delete…")
+        self.delete_button.setToolTip("Delete this anthology (the archived posts and comments stay)")
+        self.delete_button.clicked.connect(self._ask_delete)
+        top = QHBoxLayout()
+        top.addWidget(self.name_label, 1)
+        top.addWidget(self.refresh_button)
+        top.addWidget(self.delete_button)
+        layout.addLayout(top)
         layout.addWidget(front)
         layout.addWidget(splitter, 1)
 
@@ -152,6 +165,8 @@ class AnthologyEditor(QWidget):
         for widget in (self.export_button, self.items_view, self.tabs, self.up_button, self.down_button):
             widget.setEnabled(enabled)
         self.remove_button.setEnabled(enabled)
+        self.delete_button.setEnabled(enabled)
+        self.refresh_button.setEnabled(enabled and self.spec is not None and self.spec.series is not None)
 
     # -- loading
     def set_archive(self, path: Path | None) -> None:
@@ -508,6 +523,41 @@ class AnthologyEditor(QWidget):
             return None
         name = self.spec.name
         return self._write(lambda a: a.remove_anthology_item(name, entry.post_id), "remove item", reload=True)
+
+    def refresh_from_series(self) -> Job | None:
+        """Append the parts the anthology's series gained since it was made (choices kept)."""
+        if self.spec is None or self.spec.series is None:
+            return None
+        name = self.spec.name
+        return self._write(lambda a: a.refresh_anthology(name), "refresh from series", reload=True)
+
+    def _ask_delete(self) -> None:
+        if self.spec is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete anthology",
+            f"Delete the anthology “{self.spec.name}”? Its choices, notes and edited texts go; the archive stays.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.accepted.connect(self.delete_anthology)
+        box.finished.connect(box.deleteLater)
+        box.open()
+
+    def delete_anthology(self) -> Job | None:
+        """Delete the anthology shown (the archived posts and comments are untouched), then show nothing."""
+        if self.spec is None or self.archive_path is None:
+            return None
+        self.flush()
+        name = self.spec.name
+        job = self._write(lambda a: a.delete_anthology(name), "delete anthology")
+        self._generation += 1  # nothing of it is shown again
+        self.set_archive(self.archive_path)
+        if job is not None:
+            job.signals.finished.connect(lambda _result: self.changed.emit())
+        return job
 
     def _entry_of(self, post_id: int | None) -> AnthologyEntry | None:
         row = self.items_model.row_of(post_id) if post_id is not None else None

@@ -152,3 +152,48 @@ def test_reorder_choose_comments_annotate_and_export(editor_window: MainWindow, 
     assert " ".join(dropped.body_md.split())[:40] not in flat
     assert "An excerpt of a reply." in flat
     editor.close_dialogs()
+
+
+def test_add_posts_choose_by_mode_and_delete(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """On the hand-made archive: "Add to anthology" makes a new one; mode "selected" with one "with replies"
+    choice prints exactly that branch; comment text stays plain; Move down and Delete write through."""
+    from tests.gui.conftest import HOSTILE_TEXT, THREADED_TITLE
+
+    posts = {window.post_model.post_at(row).title: window.post_model.post_at(row).id for row in range(4)}
+    threaded, note = posts[THREADED_TITLE], posts["Note 0001"]
+    editor = window.anthology_editor
+    with qtbot.waitSignal(editor.loaded, timeout=10_000) as loaded:
+        window.add_posts_to_anthology("Lanterns", [threaded, note, threaded])
+    assert loaded.args == ["Lanterns"] and [e.post_id for e in editor.items_model.entries()] == [threaded, note]
+    qtbot.waitUntil(lambda: window.blog_model.anthology_index("Lanterns").isValid(), timeout=10_000)
+    assert window.blog_model.anthology_index("Lanterns").siblingAtColumn(1).data() == "2"
+    assert window.blog_view.currentIndex() == window.blog_model.anthology_index("Lanterns")
+
+    if editor.post is None or editor.post.id != threaded:
+        with qtbot.waitSignal(editor.thread_loaded, timeout=10_000):
+            editor.select_item(threaded)
+    thread = editor.thread_model
+    hostile = thread.index_of("c6")
+    editor.thread_view.setCurrentIndex(hostile)
+    assert editor.comment_text.toPlainText() == HOSTILE_TEXT  # shown as text, never as markup
+    assert hostile.siblingAtColumn(thread.TEXT).data().startswith("<b>not bold</b>")
+
+    editor.mode_combo.setCurrentIndex(editor.mode_combo.findData("selected"))
+    assert thread.printed_ids() == set()
+    editor.thread_view.setCurrentIndex(thread.index_of("c1"))
+    editor.choice_buttons["replies"].click()
+    assert thread.printed_ids() == {"c1", "c2", "c3", "c4", "c5"}
+    editor.down_button.click()  # the selected item, the threaded post, moves below the note
+    wait_saved(editor, qtbot)
+    with open_archive(window.archive_path) as archive:
+        spec = archive.load_anthology_spec("Lanterns")
+        anthology = archive.build_anthology("Lanterns", with_asset_data=False)
+    assert [e.post_id for e in spec.entries] == [note, threaded]
+    assert [c.source_id for c in anthology.items[1].post.comments] == ["c1", "c2", "c3", "c4", "c5"]
+
+    with qtbot.waitSignal(window.blogs_refreshed, timeout=10_000):
+        editor.delete_anthology()
+    qtbot.waitUntil(lambda: not window.blog_model.anthology_index("Lanterns").isValid(), timeout=10_000)
+    assert editor.spec is None and not editor.title_edit.isEnabled()
+    with open_archive(window.archive_path) as archive:
+        assert archive.list_anthologies() == [] and len(archive.load_post(threaded).comments) == 7
