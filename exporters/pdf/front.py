@@ -331,7 +331,10 @@ def render_back(
     made_at: datetime,
     cjk_used: bool,
 ) -> MatterResult:
-    """The colophon: how the book was made and every post's provenance (URL, capture time, content hash)."""
+    """The colophon: how the book was made and every post's provenance (URL, capture time, content hash).
+
+    `made_at` is the anthology's `created_at` when it has one, so the same anthology gives the same book.
+    """
     doc = _doc(out_path, geometry, styles)
     doc.addPageTemplates([make_page_template(geometry, "back")])
     posts = [item.post for item in items]
@@ -342,9 +345,9 @@ def render_back(
     story: list[Flowable] = [_section_heading("Colophon", styles.front_heading, "colophon")]
     story.append(
         Paragraph(
-            f"Made with {BRAND} {THREADBOOK_VERSION} on {made_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC "
-            f"from {len(posts)} archived post{'s' if len(posts) != 1 else ''} and {comments} "
-            f"comment{'s' if comments != 1 else ''}. Set in {fonts}.",
+            f"This anthology of {len(posts)} archived post{'s' if len(posts) != 1 else ''} and {comments} "
+            f"comment{'s' if comments != 1 else ''} was compiled on {made_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC "
+            f"and bound with {BRAND} {THREADBOOK_VERSION}. Set in {fonts}.",
             styles.colophon,
         )
     )
