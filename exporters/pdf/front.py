@@ -366,7 +366,7 @@ def render_back(
 
 def _provenance_markup(number: int, post: Post) -> str:
     capture = post.captures[0] if post.captures else None
-    captured = capture.fetched_at if capture is not None else post.captured_at
+    captured = post.captured_at or (capture.fetched_at if capture is not None else None)
     parts = [f"<b>{markup_text(' '.join(post.title.split()) or 'Untitled post', family_name='sans', bold=True)}</b>"]
     parts.append(url_markup(post.url))
     parts.append(f"captured {captured.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC" if captured else "capture time unknown")
