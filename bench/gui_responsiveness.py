@@ -20,7 +20,7 @@ if not os.environ.get("QT_QPA_PLATFORM"):
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from desktop import tasks  # noqa: E402
+from desktop import exports, tasks  # noqa: E402
 from desktop.mainwindow import MainWindow  # noqa: E402
 from desktop.sampleserver import SampleBlogServer  # noqa: E402
 from desktop.workers import Job, Lane  # noqa: E402
@@ -72,7 +72,7 @@ def main() -> None:
             timer.timeout.connect(tick)
             out = folder / f"export{round_number}.pdf"
             export = Job(
-                lambda out=out, **_: tasks.export_series_pdf(db_path=source, series="Guest Week", out_path=out),
+                lambda out=out, **_: exports.export_series_pdf(db_path=source, series="Guest Week", out_path=out),
                 title="export",
             )
             clock.start()

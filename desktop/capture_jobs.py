@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QInputDialog
 
-from desktop import tasks
+from desktop import reads, tasks
 from desktop.dialogs import AddBlogDialog, blog_url_problem, normalize_typed_url
 from desktop.watch import summarize_arrivals
 from desktop.workers import Job, Lane
@@ -138,7 +138,7 @@ class CaptureJobsMixin(_Base):
         if self.archive_path is None:
             return None
         watched = hours > 0
-        work = functools.partial(tasks.set_blog_watch, self.archive_path, blog_id, watched, hours if watched else 24.0)
+        work = functools.partial(reads.set_blog_watch, self.archive_path, blog_id, watched, hours if watched else 24.0)
         job = Job(work, title="watch")
         job.signals.finished.connect(lambda _result: self.refresh())
         job.signals.failed.connect(self._on_job_failed)

@@ -12,7 +12,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from desktop import tasks
+from desktop import exports, imports, tasks
 from desktop.cli_anthology import anthology
 from desktop.cli_common import console, db_option, err_console, format_date, print_report, resolve_db, run_with_progress
 from desktop.cli_series import series_
@@ -226,11 +226,11 @@ def export(fmt: str, out: Path, series: str | None, page_size: str, db: Path | N
     """Export the archive as JSON (docs/json-format.md), or a series as a PDF anthology."""
     db_path = resolve_db(db)
     if fmt == "json":
-        path = tasks.export_json(db_path=db_path, out_path=out)
+        path = exports.export_json(db_path=db_path, out_path=out)
     else:
         if not series:
             raise click.UsageError("A PDF export needs --series NAME. `threadbook series` lists them.")
-        path = tasks.export_series_pdf(db_path=db_path, series=series, out_path=out, page_size=page_size)
+        path = exports.export_series_pdf(db_path=db_path, series=series, out_path=out, page_size=page_size)
     console.print(f"Wrote {escape(str(path))}")
 
 
@@ -245,7 +245,7 @@ def import_(file: Path, db: Path | None) -> None:
     the same address, so archive the blog first. Importing the same file again adds nothing twice.
     """
     db_path = resolve_db(db)
-    report = tasks.import_file(file, db_path=db_path)
+    report = imports.import_file(file, db_path=db_path)
     console.print(
         f"Imported {escape(report.format)}: {report.blogs} blogs · {report.posts_new} new posts, "
         f"{report.posts_changed} changed, {report.posts_unchanged} unchanged · {report.threads_attached} threads "

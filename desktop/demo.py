@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop import tasks
+from desktop import exports, tasks
 from storage.records import CrawlReport
 
 DEMO_FILES = ("archive.sqlite", "archive.sqlite-wal", "archive.sqlite-shm", "sample-blog.json")
@@ -45,9 +45,9 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None] = _quiet) -> DemoResu
         series = max(archive.list_series(), key=lambda s: s.post_count, default=None)
     if series is None:
         raise RuntimeError("the sample blog's series was not detected")  # a bug, not user trouble
-    json_path = tasks.export_json(db_path=db_path, out_path=out_dir / "sample-blog.json")
+    json_path = exports.export_json(db_path=db_path, out_path=out_dir / "sample-blog.json")
     pdf_path = out_dir / f"{_file_name(series.name)}.pdf"
-    tasks.export_series_pdf(db_path=db_path, series=series.name, out_path=pdf_path)
+    exports.export_series_pdf(db_path=db_path, series=series.name, out_path=pdf_path)
     echo(f"Bound the series “{series.name}” ({series.post_count} parts) into a PDF.")
     return DemoResult(db_path=db_path, json_path=json_path, pdf_path=pdf_path, series=series.name, report=report)
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import tasks
+from desktop import exports
 from desktop.workers import Job, JobRunner, Lane
 from storage.records import PostSummary
 
@@ -206,10 +206,10 @@ class ExportDialog(QDialog):
             return None
         db = self.archive_path
         if self.fmt() == "json":
-            work = functools.partial(tasks.export_json, db_path=db, out_path=out)
+            work = functools.partial(exports.export_json, db_path=db, out_path=out)
         elif self.series_radio.isChecked():
             work = functools.partial(
-                tasks.export_series_pdf,
+                exports.export_series_pdf,
                 db_path=db,
                 series=self.series_combo.currentText(),
                 out_path=out,
@@ -217,7 +217,7 @@ class ExportDialog(QDialog):
             )
         else:
             work = functools.partial(
-                tasks.export_posts_pdf,
+                exports.export_posts_pdf,
                 db_path=db,
                 post_ids=[p.id for p in self.selected],
                 title=self.title_edit.text().strip() or "Selected posts",

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import tasks
+from desktop import reads
 from desktop.actions import build_actions, icon
 from desktop.capture_jobs import CaptureJobsMixin, plural, summarize_report
 from desktop.curation import CurationMixin
@@ -38,9 +38,10 @@ from desktop.library import LibraryModel
 from desktop.models import PostFilter, PostListModel
 from desktop.provenance import ProvenanceDialog
 from desktop.reader import PostReader
+from desktop.reads import load_library, prepare_archive, search_archive_filtered
 from desktop.search_panel import SearchPanel
 from desktop.settings import AppSettings, SettingsDialog
-from desktop.tasks import USER_ERRORS, Progress, load_library, prepare_archive, search_archive_filtered
+from desktop.tasks import USER_ERRORS, Progress
 from desktop.watch import WatchScheduler
 from desktop.workers import Job, JobRunner, Lane
 from storage.archive import Archive, open_archive
@@ -382,7 +383,7 @@ class MainWindow(CurationMixin, CaptureJobsMixin, QMainWindow):
         if self.archive_path is None or not isinstance(post_filter, PostFilter):
             return None
         self.statusBar().showMessage("Sorting every post… (reading the whole list)")
-        work = functools.partial(tasks.load_post_list, self.archive_path, post_filter.kwargs())
+        work = functools.partial(reads.load_post_list, self.archive_path, post_filter.kwargs())
         job = Job(work, title="load post list")
         job.signals.finished.connect(functools.partial(self._on_full_post_list, post_filter))
         job.signals.failed.connect(self._on_job_failed)

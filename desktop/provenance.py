@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models import format_datetime
-from desktop.tasks import load_capture_text, load_post_captures
+from desktop.reads import load_capture_text, load_post_captures
 from desktop.workers import Job, JobRunner
 from storage.queries import CaptureInfo
 from storage.records import Post

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from desktop import tasks
+from desktop import exports, tasks
 from desktop.sampleserver import SampleBlogServer
 from resources import SAMPLE_BLOG_DIR
 from storage.archive import open_archive
@@ -218,7 +218,7 @@ def test_json_export_matches_the_schema_and_the_truth(
 
     import jsonschema
 
-    out = tasks.export_json(db_path=archived_db, out_path=tmp_path / "archive.json")
+    out = exports.export_json(db_path=archived_db, out_path=tmp_path / "archive.json")
     document = json.loads(out.read_text(encoding="utf-8"))
     schema = json.loads((Path(__file__).parents[2] / "docs" / "threadbook-archive-v1.schema.json").read_text())
     jsonschema.validate(document, schema)

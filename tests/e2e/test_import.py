@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop import tasks
+from desktop import imports
 from desktop.sampleserver import SampleBlogServer
 from storage.archive import open_archive
 from storage.records import Post
@@ -106,7 +106,7 @@ def test_importing_twice_adds_nothing(archived_db: Path, sample_server: SampleBl
 def test_import_records_provenance_without_a_file_url(
     archived_db: Path, sample_server: SampleBlogServer, tmp_path: Path
 ) -> None:
-    tasks.import_file(disqus_for(sample_server, tmp_path), db_path=archived_db)
+    imports.import_file(disqus_for(sample_server, tmp_path), db_path=archived_db)
     captures = post_at(archived_db, sample_server, WINTER).captures
     imported = [c for c in captures if c.status == 0]
     assert len(imported) == 1
@@ -118,7 +118,7 @@ def test_import_records_provenance_without_a_file_url(
 def test_a_later_crawl_never_marks_disqus_comments_removed(
     archived_db: Path, sample_server: SampleBlogServer, tmp_path: Path
 ) -> None:
-    tasks.import_file(disqus_for(sample_server, tmp_path), db_path=archived_db)
+    imports.import_file(disqus_for(sample_server, tmp_path), db_path=archived_db)
     with open_archive(archived_db) as archive:
         post_id = archive.find_post(sample_server.url.rstrip("/") + NEW_YEAR)
         post = archive.load_post(post_id)

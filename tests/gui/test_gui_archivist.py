@@ -121,7 +121,7 @@ def test_the_gui_thread_stays_responsive_during_a_capture_and_an_export(
 ) -> None:  # type: ignore[no-untyped-def]
     """A 10 ms timer keeps firing while a capture and a PDF export run on workers (the bound is generous:
     the figures are in bench/gui_responsiveness.py)."""
-    from desktop import tasks
+    from desktop import exports
     from desktop.workers import Job
 
     window = open_window(tmp_path / "busy.sqlite")
@@ -140,7 +140,7 @@ def test_the_gui_thread_stays_responsive_during_a_capture_and_an_export(
     timer.setInterval(10)
     timer.timeout.connect(tick)
     export = Job(
-        lambda **_: tasks.export_series_pdf(
+        lambda **_: exports.export_series_pdf(
             db_path=window.archive_path, series="Guest Week", out_path=tmp_path / "busy.pdf"
         ),
         title="export",
