@@ -35,7 +35,7 @@ from exporters.pdf.styles import Geometry, Stylesheet
 
 log = logging.getLogger(__name__)
 
-FOOTER_FONT_FILE = "DejaVuSerif"  # the /BaseFont (after the subset tag) of the stamped page numbers
+FOOTER_FONT_FILE = "NotoSerif-Regular"  # the /BaseFont (after the subset tag) of the stamped page numbers
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,14 @@
-"""Fonts for the PDF: register the bundled DejaVu families once, and mark up text with per-run font fallback.
+"""Fonts for the PDF: register the bundled families once, and mark up text with per-run font fallback.
+
+The book is set in Noto Serif (text) and Noto Sans (headings, bylines), both under the SIL Open Font
+License, with DejaVu Sans Mono for code; all are bundled in `resources/fonts/` and embedded as subsets.
 
 reportlab never falls back to another font by itself: a character the current font lacks is drawn as
 an empty box. So every piece of web text goes through `markup_text`, which escapes it for reportlab's
-paragraph markup and wraps runs the family lacks in `<font name=...>`: DejaVu Sans for Arabic, Hebrew,
-symbols and (monochrome) emoji, a system CJK font for Chinese, Japanese and Korean, then any system font
-fontconfig knows for the character. Characters no font has are collected in `MISSING_CHARS` for a warning.
+paragraph markup and wraps runs the family lacks in `<font name=...>`: the bundled DejaVu Sans for
+Arabic, Hebrew, arrows, symbols and (monochrome) emoji, a system CJK font for Chinese, Japanese and
+Korean, then any system font fontconfig knows for the character. Characters no font has are collected
+in `MISSING_CHARS` for a warning.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ log = logging.getLogger(__name__)
 FONTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 
 FamilyName = Literal["serif", "sans", "mono"]
+_BundledName = Literal["serif", "sans", "mono", "fallback"]
 
 CJK_INSTALL_HINT = "sudo apt-get install fonts-wqy-microhei"
 
@@ -95,14 +100,16 @@ class Family:
         return self.regular
 
 
-_BUNDLED: dict[FamilyName, tuple[str, tuple[str, str, str, str]]] = {
+# Each family's four faces in the order regular, bold, italic, bold italic. "fallback" is not a style's
+# family: it draws what the others lack (DejaVu Sans has Arabic, Hebrew, many symbols and emoji; Noto doesn't).
+_BUNDLED: dict[_BundledName, tuple[str, tuple[str, str, str, str]]] = {
     "serif": (
         "TBSerif",
-        ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf", "DejaVuSerif-BoldItalic.ttf"),
+        ("NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf", "NotoSerif-BoldItalic.ttf"),
     ),
     "sans": (
         "TBSans",
-        ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf"),
+        ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf", "NotoSans-BoldItalic.ttf"),
     ),
     "mono": (
         "TBMono",
@@ -112,6 +119,10 @@ _BUNDLED: dict[FamilyName, tuple[str, tuple[str, str, str, str]]] = {
             "DejaVuSansMono-Oblique.ttf",
             "DejaVuSansMono-BoldOblique.ttf",
         ),
+    ),
+    "fallback": (
+        "TBFallback",
+        ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf"),
     ),
 }
 
@@ -153,13 +164,13 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 
 @functools.cache
-def register_fonts() -> dict[FamilyName, Family]:
-    """Register the bundled serif, sans and mono families with reportlab (once per process)."""
+def register_fonts() -> dict[_BundledName, Family]:
+    """Register the bundled serif, sans, mono and fallback families with reportlab (once per process)."""
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     # reportlab here is the pure-Python wheel: ASCII85-encoding every stream in Python cost ~10 % of an export,
     # and the files come out 19 % smaller without it (PLATFORM-NOTES §8). Binary streams are valid PDF.
     rl_config.useA85 = 0
-    families: dict[FamilyName, Family] = {}
+    families: dict[_BundledName, Family] = {}
     for key, (base, files) in _BUNDLED.items():
         suffixes = ("", "-Bold", "-Italic", "-BoldItalic")
         faces = [
@@ -173,6 +184,11 @@ def register_fonts() -> dict[FamilyName, Family]:
 def family(name: FamilyName) -> Family:
     """A bundled family, registering the fonts first if needed."""
     return register_fonts()[name]
+
+
+def fallback_family() -> Family:
+    """The bundled DejaVu Sans, which draws what the style's family lacks (Arabic, Hebrew, symbols, emoji)."""
+    return register_fonts()["fallback"]
 
 
 def _fc_list_cjk_files() -> list[str]:
@@ -305,7 +321,7 @@ def _attaches(char: str) -> bool:
 
 
 def font_runs(text: str, family_name: FamilyName = "serif") -> list[tuple[Family, str]]:
-    """`text` cut into runs, each with the family that draws it: the family itself, then DejaVu Sans, then CJK.
+    """`text` cut into runs, each with the family that draws it: the family, then DejaVu Sans, CJK, system fonts.
 
     A character no font has stays with the family (it prints as a box; see `missing_glyphs`). Control
     characters are dropped. Raises `FontMissing` if CJK text appears and no CJK font exists.
@@ -313,9 +329,7 @@ def font_runs(text: str, family_name: FamilyName = "serif") -> list[tuple[Family
     primary = family(family_name)
     if primary.covers.issuperset(map(ord, text)) and not _CONTROL.search(text):
         return [(primary, text)] if text else []  # the common case, at C speed
-    chain: list[Family] = [primary]
-    if family_name != "sans":
-        chain.append(family("sans"))
+    chain: list[Family] = [primary, fallback_family()]
 
     runs: list[tuple[Family, list[str]]] = []
     for char in text:
@@ -368,7 +382,7 @@ def markup_text(
     """`text` escaped for reportlab paragraph markup, with runs the family lacks wrapped in a fallback font.
 
     The result contains no markup from `text` itself: `<`, `>` and `&` are escaped. Runs go to the
-    family's own font first, then DejaVu Sans, then the CJK font (`font_runs`). Right-to-left words
+    family's own font first, then DejaVu Sans, then the CJK font, then system fonts (`font_runs`). Right-to-left words
     are shaped and put in visual order (`bidi.visual_words`; `rtl_base` for a right-to-left paragraph).
     Raises `FontMissing` if CJK text appears and no CJK font exists.
     """

@@ -339,7 +339,7 @@ def render_back(
     doc.addPageTemplates([make_page_template(geometry, "back")])
     posts = [item.post for item in items]
     comments = sum(len(post.comments) for post in posts)
-    fonts = "DejaVu Serif, DejaVu Sans and DejaVu Sans Mono" + (
+    fonts = "Noto Serif, Noto Sans and DejaVu Sans Mono, with DejaVu Sans for symbols" + (
         ", with WenQuanYi Micro Hei for CJK" if cjk_used else ""
     )
     story: list[Flowable] = [_section_heading("Colophon", styles.front_heading, "colophon")]

@@ -262,7 +262,7 @@ def test_pdffonts_all_embedded_with_unicode_maps(book: Path) -> None:
         emb, sub, uni = row.split()[-5:-2]
         assert (emb, sub, uni) == ("yes", "yes", "yes"), row
     names = " ".join(rows)
-    assert "WenQuanYi" in names and "DejaVuSans" in names and "DejaVuSerif" in names
+    assert "WenQuanYi" in names and "DejaVuSans" in names and "NotoSerif-Regular" in names
 
 
 # -- options -------------------------------------------------------------------------------------------

@@ -301,7 +301,7 @@ def test_every_font_is_embedded_and_cjk_has_its_own_font(anthology_pdf: Path) ->
     assert all(row["emb"] == "yes" for row in rows), rows
     names = {row["name"].split("+", 1)[-1] for row in rows}
     assert not any(name.startswith("Helvetica") for name in names)
-    assert {"DejaVuSerif", "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"} <= names
+    assert {"NotoSerif-Regular", "NotoSerif-Italic", "NotoSans-Bold", "DejaVuSansMono", "DejaVuSans"} <= names
     assert any(name.startswith("WenQuanYi") for name in names)
 
 

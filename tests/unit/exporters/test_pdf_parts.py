@@ -11,7 +11,7 @@ from reportlab.platypus import HRFlowable, Indenter, KeepTogether, ListFlowable,
 from exporters.errors import InvalidExportOptions
 from exporters.output import atomic_output
 from exporters.pdf.dates import format_date, format_date_range, format_datetime
-from exporters.pdf.fonts import family, markup_text
+from exporters.pdf.fonts import fallback_family, family, markup_text
 from exporters.pdf.markdown_flowables import FittedImage, MarkdownRenderer
 from exporters.pdf.options import PdfOptions
 from exporters.pdf.styles import make_stylesheet, roman
@@ -29,7 +29,7 @@ from storage.records import Asset
         ('<font name="Courier">', '&lt;font name="Courier"&gt;'),
         ("&amp;", "&amp;amp;"),
         ("<para>", "&lt;para&gt;"),
-        ("Ελληνικά Кириллица", "Ελληνικά Кириллица"),  # DejaVu Serif has these: no fallback
+        ("Ελληνικά Кириллица", "Ελληνικά Кириллица"),  # Noto Serif has these: no fallback
     ],
 )
 def test_markup_text_escapes_everything(text: str, expected: str) -> None:
@@ -41,12 +41,14 @@ def test_cjk_runs_get_the_cjk_font() -> None:
 
 
 def test_emoji_fall_back_to_dejavu_sans_in_the_right_weight() -> None:
-    assert markup_text("hi 😀") == f'hi <font name="{family("sans").regular}">😀</font>'
-    assert markup_text("hi 😀", bold=True, italic=True) == f'hi <font name="{family("sans").bold_italic}">😀</font>'
+    dejavu = fallback_family()
+    assert markup_text("hi 😀") == f'hi <font name="{dejavu.regular}">😀</font>'
+    assert markup_text("hi 😀", bold=True, italic=True) == f'hi <font name="{dejavu.bold_italic}">😀</font>'
 
 
-def test_sans_text_needs_no_fallback_for_emoji() -> None:
-    assert markup_text("hi 😀", family_name="sans") == "hi 😀"
+def test_sans_text_falls_back_to_dejavu_sans_too() -> None:
+    assert markup_text("a → b", family_name="sans") == f'a <font name="{fallback_family().regular}">→ </font>b'
+    assert markup_text("Ελληνικά", family_name="sans") == "Ελληνικά"
 
 
 def test_control_characters_are_dropped() -> None:
