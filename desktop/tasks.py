@@ -41,6 +41,7 @@ class ArchiveSettings:
     fetch_images: bool = True
     respect_robots: bool = True
     user_agent: str = ""  # "" means the honest default (ingest.fetch.default_user_agent)
+    timeout: float = 30.0  # seconds a server may stay silent mid-answer before the request counts as failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,11 +162,15 @@ def archive_blog(
 def _fetch_settings(settings: ArchiveSettings) -> FetchSettings:
     from ingest.fetch import FetchSettings
 
+    timeout = (min(10.0, settings.timeout), settings.timeout)  # (connect, read between bytes)
     if settings.user_agent.strip():
         return FetchSettings(
-            delay=settings.delay, respect_robots=settings.respect_robots, user_agent=settings.user_agent.strip()
+            delay=settings.delay,
+            respect_robots=settings.respect_robots,
+            user_agent=settings.user_agent.strip(),
+            timeout=timeout,
         )
-    return FetchSettings(delay=settings.delay, respect_robots=settings.respect_robots)
+    return FetchSettings(delay=settings.delay, respect_robots=settings.respect_robots, timeout=timeout)
 
 
 def extract_saved_page(path: Path, *, url: str) -> Post:

@@ -34,7 +34,36 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
             codec = _known_codec(match.group(1).decode("ascii", errors="replace"))
     if codec is None or codec.startswith("utf-16"):  # a UTF-16 label without a BOM is a lie in an ASCII-readable page
         codec = "utf-8"
+    if codec != "utf-8" and _is_utf8(body):
+        # Mislabelled: legacy-encoded text almost never forms valid multi-byte UTF-8 by chance, so a page
+        # labelled latin-1 whose non-ASCII bytes are all valid UTF-8 is UTF-8 (the common server misconfiguration).
+        codec = "utf-8"
+    if codec == "utf-8":
+        text = body.decode("utf-8", errors="replace")
+        if _mostly_invalid_utf8(body, text):  # labelled UTF-8 but written in a legacy 8-bit encoding
+            return body.decode("cp1252", errors="replace")
+        return text
     return body.decode(codec, errors="replace")
+
+
+def _is_utf8(body: bytes) -> bool:
+    """Non-ASCII and strictly valid UTF-8."""
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _mostly_invalid_utf8(body: bytes, text: str) -> bool:
+    """Most non-ASCII bytes failed to decode: the page isn't UTF-8 (one stray byte in a UTF-8 page doesn't count)."""
+    bad = text.count("\ufffd") - body.decode("utf-8", errors="ignore").count("\ufffd")
+    if bad < 2:  # one stray byte proves nothing
+        return False
+    non_ascii = sum(1 for byte in body if byte > 127)
+    return bad * 2 > non_ascii
 
 
 def _known_codec(label: str) -> str | None:

@@ -308,6 +308,12 @@ class Fetcher:
             try:
                 body = self._read_body(raw, response_headers.get("content-encoding", ""), url, limit, truncate)
             except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+                if _is_read_timeout(exc):  # stalled mid-body: like a stall before the headers, one more try
+                    raise _Transient(
+                        f"Couldn't fetch {url}: the server stopped answering during the download "
+                        f"(nothing for {read_timeout:g} s). Try again later.",
+                        max_retries=1,
+                    ) from exc
                 raise _Transient(
                     f"Couldn't fetch {url}: the connection broke off during the download. Try again later."
                 ) from exc
@@ -485,6 +491,16 @@ def _too_large(url: str, limit: int) -> TooLarge:
         "Raise the limit in the settings if you really need it.",
         url=url,
     )
+
+
+def _is_read_timeout(exc: BaseException) -> bool:
+    """Whether a failure while reading a body was the read timeout (urllib3 wraps it in a few layers)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (urllib3.exceptions.ReadTimeoutError, requests.exceptions.ReadTimeout, TimeoutError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _is_name_error(exc: BaseException) -> bool:
