@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from ingest.comments import merge_comment_pages
 from ingest.errors import FetchError, IngestError
@@ -82,7 +83,7 @@ def crawl_post(
     images: list[Asset] = []
     if fetch_images:
         for ref in body_images:
-            asset, problem = _fetch_image(ref, fetcher, known_asset)
+            asset, problem = _fetch_image(ref, fetcher, known_asset, page_url=first_capture.final_url)
             if asset is not None:
                 images.append(asset)
             if problem:
@@ -239,16 +240,22 @@ def _comment_page_number(url: str) -> int | None:
 
 
 def _fetch_image(
-    ref: Asset, fetcher: Fetcher, known_asset: Callable[[str], Asset | None]
+    ref: Asset, fetcher: Fetcher, known_asset: Callable[[str], Asset | None], *, page_url: str
 ) -> tuple[Asset | None, str | None]:
-    """The image as an Asset with its data, or the archived one; and a problem line if it couldn't be had."""
+    """The image as an Asset with its data, or the archived one; and a problem line if it couldn't be had.
+
+    An image on another host than the post's must be on a public address: a page must not be able to make us
+    probe the user's own network (a router at 192.168.1.1, a cloud metadata service at 169.254.169.254).
+    """
     known = known_asset(ref.source_url)
     if known is not None:
         return replace(known, source_url=ref.source_url, alt=ref.alt or known.alt), None
     if not ref.source_url.startswith(("http://", "https://")):
         return None, None
     try:
-        capture = fetcher.fetch(ref.source_url, accept="image/*")
+        capture = fetcher.fetch(
+            ref.source_url, accept="image/*", public_only=True, trusted_host=urlsplit(page_url).hostname
+        )
     except FetchError as exc:
         return None, f"An image could not be fetched: {exc}"
     if not capture.media_type.startswith(IMAGE_TYPES):

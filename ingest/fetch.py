@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import ipaddress
 import logging
+import socket
 import threading
 import time
 import zlib
@@ -12,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3.exceptions
@@ -23,7 +25,7 @@ from ingest.robots import ROBOTS_MAX_BYTES, RobotsRules, rules_from_response
 from ingest.urls import display_host, host_key, is_http_url, origin
 from storage.records import THREADBOOK_VERSION, Capture, PreviousCapture
 
-__all__ = ["FetchSettings", "Fetcher", "decode_html", "default_user_agent"]
+__all__ = ["FetchSettings", "Fetcher", "decode_html", "default_user_agent", "non_public_address"]
 
 log = logging.getLogger(__name__)
 
@@ -128,11 +130,22 @@ class Fetcher:
         """Close the pooled connections."""
         self._session.close()
 
-    def fetch(self, url: str, *, previous: PreviousCapture | None = None, accept: str | None = None) -> Capture:
+    def fetch(
+        self,
+        url: str,
+        *,
+        previous: PreviousCapture | None = None,
+        accept: str | None = None,
+        public_only: bool = False,
+        trusted_host: str | None = None,
+    ) -> Capture:
         """GET `url` and return its Capture; raise a FetchError subclass (user message) on failure.
 
         With `previous`, asks "only if changed"; a 304 answer gives a Capture with status 304 and the
         previous body and sha256. Redirects are followed (each hop checked against robots.txt).
+        With `public_only`, a URL (or redirect hop) whose host is or resolves to a loopback, private,
+        link-local or otherwise non-public address is refused before any connection is made, unless that
+        host is `trusted_host` (the blog's own: a blog on a home server may serve its own images).
         """
         url = url.strip()
         if not is_http_url(url):
@@ -146,7 +159,9 @@ class Fetcher:
                 headers["If-None-Match"] = _conditional_etag(previous.etag)
             if previous.last_modified:
                 headers["If-Modified-Since"] = previous.last_modified
-        response = self._retrieve(url, headers, check_robots=self.settings.respect_robots)
+        response = self._retrieve(
+            url, headers, check_robots=self.settings.respect_robots, public_only=public_only, trusted_host=trusted_host
+        )
         fetched_at = datetime.now(UTC)
         status = response.status
         if status == 304:
@@ -202,11 +217,15 @@ class Fetcher:
         check_robots: bool,
         max_bytes: int | None = None,
         truncate: bool = False,
+        public_only: bool = False,
+        trusted_host: str | None = None,
     ) -> _Response:
         """GET with redirects followed by hand (so each hop is robots-checked and delayed) and retries."""
         current = url
         seen = [url]
         for _hop in range(self.settings.max_redirects + 1):
+            if public_only and urlsplit(current).hostname != trusted_host:
+                _refuse_non_public(current, url)
             if check_robots and not self.robots_allowed(current):
                 raise self._robots_error(current)
             response = self._get_with_retries(current, headers, max_bytes=max_bytes, truncate=truncate)
@@ -491,6 +510,38 @@ def _too_large(url: str, limit: int) -> TooLarge:
         "Raise the limit in the settings if you really need it.",
         url=url,
     )
+
+
+def non_public_address(url: str) -> str | None:
+    """The loopback, private, link-local or reserved address `url`'s host is or resolves to; None if public.
+
+    A host name that doesn't resolve gives None: the fetch itself then reports it.
+    """
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError):
+            return None
+        addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+    for address in addresses:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            return str(address)
+    return None
+
+
+def _refuse_non_public(url: str, asked: str) -> None:
+    address = non_public_address(url)
+    if address is not None:
+        raise FetchError(
+            f"Didn't fetch {asked}: it points into a private or local network ({address}), "
+            "which a page on the web must not make Threadbook visit.",
+            url=asked,
+        )
 
 
 def _is_read_timeout(exc: BaseException) -> bool:

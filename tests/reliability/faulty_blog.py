@@ -99,7 +99,8 @@ class FaultyBlog(SampleBlogServer):
 
     def start(self) -> FaultyBlog:
         server = _FaultServer((self.host, 0), self)
-        self._origin = f"http://127.0.0.1:{server.server_address[1]}"
+        self.port = int(server.server_address[1])
+        self._origin = f"http://127.0.0.1:{self.port}"
         self._server = server  # type: ignore[assignment]
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
