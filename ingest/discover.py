@@ -453,9 +453,15 @@ def _walk_listing(home_page: BlogPage, home: str, found: _Found, run: _Run) -> i
     visited = {home}
     current = home_page
     pages = 0
-    while pages + 1 < run.max_listing_pages:
+    while True:
         candidates = [u for u in current.next_urls if same_site(u, home) and _key(u, home) not in visited]
         if not candidates:
+            break
+        if pages + 1 >= run.max_listing_pages:  # endless or generated pagination: stop, and say so
+            run.problems.append(
+                f"Stopped reading {home}'s list of posts after {run.max_listing_pages} pages; older posts may be "
+                "missing. If the blog really is that long, archive it by its feed or sitemap address."
+            )
             break
         wanted = page_number(current.url) + 1
         next_url = next((u for u in candidates if page_number(u) == wanted), candidates[0])
