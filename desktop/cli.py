@@ -299,6 +299,45 @@ def demo(out_dir: Path | None) -> None:
 
 
 @cli.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+def backup(out: Path, db: Path | None, force: bool) -> None:
+    """Copy the archive to OUT, safely even while Threadbook is capturing into it, and check the copy."""
+    from desktop.maintenance import backup_archive
+
+    report = backup_archive(resolve_db(db), out, force=force)
+    counts = report.counts
+    console.print(
+        f"Backed up {counts['blogs']} blogs · {counts['posts']} posts · {counts['comments']} comments "
+        f"to {escape(str(out))} (checked: ok)"
+    )
+
+
+@cli.command()
+@db_option
+def check(db: Path | None) -> None:
+    """Check the archive for damage and show what it holds. Exit status 1 if anything is wrong."""
+    from desktop.maintenance import check_archive
+
+    db_path = resolve_db(db)
+    report = check_archive(db_path)
+    counts = " · ".join(f"{count} {table}" for table, count in report.counts.items())
+    console.print(f"Archive: {escape(str(db_path))}\nSchema: {escape(report.schema)}\nHolds: {counts}")
+    if report.ok:
+        console.print("Check: ok")
+        return
+    for problem in report.problems:
+        console.print(f"  [red]![/red] {escape(problem)}", soft_wrap=True)
+    err_console.print(
+        f"threadbook: {escape(str(db_path))} has {len(report.problems)} problem(s): {escape(report.problems[0])}. "
+        "Restore it from a backup, or copy what can be read with `threadbook export --format json`.",
+        soft_wrap=True,
+    )
+    sys.exit(1)
+
+
+@cli.command()
 @db_option
 def gui(db: Path | None) -> None:
     """Open the Threadbook window."""
