@@ -93,6 +93,18 @@ class PostPage:
 # --- parsing -------------------------------------------------------------------------------------------------
 
 
+_MAX_DEPTH = 255  # libxml2's own nesting cap without huge_tree
+
+
+def _deeper_than(doc: lxml.html.HtmlElement, limit: int) -> bool:
+    depth = 0
+    for event, _ in lxml.etree.iterwalk(doc, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > limit:
+            return True
+    return False
+
+
 def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
     """Parse a whole page with lxml; None when there is nothing to parse."""
     text = _decode(html) if isinstance(html, bytes) else html
@@ -100,7 +112,12 @@ def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
     if not text.strip():
         return None
     try:
-        doc = lxml.html.document_fromstring(text)
+        # huge_tree: without it libxml2 silently drops any text node over 10 MB (a long comment vanishes). It
+        # also lifts the 256-level nesting cap, which our recursive converters rely on: a page nested deeper
+        # than that is parsed again without it. A parser per call: lxml parsers must not be shared by threads.
+        doc = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=True))
+        if _deeper_than(doc, _MAX_DEPTH):
+            doc = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError):
         return None
     if not isinstance(doc, lxml.html.HtmlElement):

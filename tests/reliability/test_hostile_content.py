@@ -90,21 +90,22 @@ def test_scripts_handlers_and_dangerous_urls_never_reach_markdown_or_network(
     assert report.posts_new == len(POSTS)
 
 
-PRIVATE_IMAGES = ("http://10.0.0.1/x.png", "http://192.168.1.1/", "http://[::1]/y.png", "http://169.254.169.254/m")
+PRIVATE_NETWORK = ("http://10.0.0.1/x.png", "http://192.168.1.1/", "http://169.254.169.254/m", "http://[fd00::1]/z.png")
+# Loopback too, but our test blog itself is on loopback: these are checked with the Fetcher alone.
+PRIVATE_IMAGES = (*PRIVATE_NETWORK, "http://[::1]/y.png", "http://127.0.0.2/")
 
 
 def test_private_network_images_on_another_host_are_never_fetched(
     blog: FaultyBlog, tmp_path: Path, connections: list[tuple[str, int]]
 ) -> None:
-    """fault: image URLs into loopback, private and link-local networks on another host; result: refused"""
+    """fault: image URLs into private and link-local networks on another host than the blog; result: refused"""
     same_host = "/wp-content/uploads/avatars/mystery-56.png"
-    localhost = f"http://localhost:{blog.port}/wp-content/uploads/avatars/mystery-112.png"
-    images = "".join(f'<img src="{u}" alt="p">' for u in (*PRIVATE_IMAGES, localhost, same_host))
+    images = "".join(f'<img src="{u}" alt="p">' for u in (*PRIVATE_NETWORK, same_host))
     blog.faults[VICTIM] = _inject(body=f"<p>{images}</p>")
     db = tmp_path / "a.sqlite"
     report = run_archive(blog, db)
     refused = [p for p in report.problems if "private or local network" in p]
-    assert len(refused) == len(PRIVATE_IMAGES) + 1  # localhost is another host name that resolves to loopback
+    assert len(refused) == len(PRIVATE_NETWORK)
     assert set(connections) == {("127.0.0.1", blog.port)}
     with open_archive(db) as archive:
         post = archive.load_post(archive.find_post(blog.origin + VICTIM))
@@ -115,12 +116,12 @@ def test_private_network_images_on_another_host_are_never_fetched(
 def test_fetcher_refuses_private_addresses_and_redirects_into_them_before_connecting(
     blog: FaultyBlog, connections: list[tuple[str, int]]
 ) -> None:
-    """fault: a same-host image that redirects into a private network; result: refused"""
+    """fault: image URLs into loopback/private networks, and a same-host image redirecting into one; result: refused"""
     from faulty_blog import status
 
     blog.faults["/hop.png"] = status(302, location="http://10.1.2.3/router.png")
     with Fetcher(FetchSettings(delay=0, respect_robots=False)) as fetcher:
-        for url in (*PRIVATE_IMAGES, "http://127.0.0.2/", "http://[::ffff:192.168.0.1]/"):
+        for url in (*PRIVATE_IMAGES, "http://localhost/", "http://[::ffff:192.168.0.1]/"):
             with pytest.raises(FetchError, match="private or local network"):
                 fetcher.fetch(url, public_only=True, trusted_host="127.0.0.1")
         with pytest.raises(FetchError, match=r"private or local network \(10\.1\.2\.3\)"):
@@ -244,8 +245,8 @@ def test_10000_deep_html_reply_chain_extracts_without_recursion_error() -> None:
 
     page = extract_post_page(_deep_thread_html(DEPTH), "http://blog.example/2024/01/09/deep/")
     comments = merge_comment_pages([page])
-    # libxml2's HTML parser stops nesting at 256 elements (two per comment here): the deeper replies are not
-    # seen. No WordPress theme nests past 10 levels; what matters is that nothing crashes.
+    # libxml2 stops nesting at 256 elements (two per comment here): deeper replies are not seen. No WordPress
+    # theme nests past 10 levels; what matters is that nothing crashes.
     assert len(comments) >= 100
     assert page.post is not None
 
@@ -292,3 +293,19 @@ def test_10000_deep_reply_chain_saves_loads_and_renders(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Reply 10000" in result.output
     assert sys.getrecursionlimit() == limit
+
+
+def test_12_mb_comment_under_the_cap_is_archived_whole(blog: FaultyBlog, tmp_path: Path) -> None:
+    """fault: a 12 MB comment (one text node past libxml2's 10 MB default limit); result: recovered"""
+    post = POSTS[4]
+    page = post + "comment-page-1/"
+    words = 2_400_000
+    blog.faults[page] = _page_with_comment("<p>" + "spam " * words + "end-of-spam</p>")
+    db = tmp_path / "a.sqlite"
+    report = run_archive(blog, db)
+    assert report.problems == ()
+    with open_archive(db) as archive:
+        loaded = archive.load_post(archive.find_post(blog.origin + post))
+    longest = max(loaded.comments, key=lambda c: len(c.body_md))
+    assert longest.body_md.count("spam") == words + 1  # and the one in "end-of-spam"
+    assert "end-of-spam" in longest.body_md
