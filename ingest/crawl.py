@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import re
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from urllib.parse import urlsplit
 from ingest.comments import merge_comment_pages
 from ingest.errors import FetchError, IngestError
 from ingest.extract import PostPage, extract_post_page
-from ingest.fetch import Fetcher, decode_html
+from ingest.fetch import Fetcher, decode_html, non_public_address
 from ingest.platforms import platform_named
 from ingest.threads import ThreadContext, ThreadFetch
 from ingest.urls import normalize_url
@@ -82,8 +83,21 @@ def crawl_post(
     body_md, body_images = _whole_body(first.post, first.body_page_urls, *pieces)
     images: list[Asset] = []
     if fetch_images:
+        # A public blog's images on other hosts must be on public addresses. A blog served on this machine may also
+        # serve them under another loopback name (localhost vs 127.0.0.1), but never from the private network; a
+        # blog on the user's own network (a NAS) is trusted with its neighbours.
+        blog_address = non_public_address(first_capture.final_url)
+        on_loopback = blog_address is not None and ipaddress.ip_address(blog_address).is_loopback
+        public_only = blog_address is None or on_loopback
         for ref in body_images:
-            asset, problem = _fetch_image(ref, fetcher, known_asset, page_url=first_capture.final_url)
+            asset, problem = _fetch_image(
+                ref,
+                fetcher,
+                known_asset,
+                page_url=first_capture.final_url,
+                public_only=public_only,
+                allow_loopback=on_loopback,
+            )
             if asset is not None:
                 images.append(asset)
             if problem:
@@ -240,12 +254,18 @@ def _comment_page_number(url: str) -> int | None:
 
 
 def _fetch_image(
-    ref: Asset, fetcher: Fetcher, known_asset: Callable[[str], Asset | None], *, page_url: str
+    ref: Asset,
+    fetcher: Fetcher,
+    known_asset: Callable[[str], Asset | None],
+    *,
+    page_url: str,
+    public_only: bool = True,
+    allow_loopback: bool = False,
 ) -> tuple[Asset | None, str | None]:
     """The image as an Asset with its data, or the archived one; and a problem line if it couldn't be had.
 
-    An image on another host than the post's must be on a public address: a page must not be able to make us
-    probe the user's own network (a router at 192.168.1.1, a cloud metadata service at 169.254.169.254).
+    On a public blog, an image on another host than the post's must be on a public address: a page must not be able
+    to make us probe the user's own network (a router at 192.168.1.1, a cloud metadata service at 169.254.169.254).
     """
     known = known_asset(ref.source_url)
     if known is not None:
@@ -254,7 +274,11 @@ def _fetch_image(
         return None, None
     try:
         capture = fetcher.fetch(
-            ref.source_url, accept="image/*", public_only=True, trusted_host=urlsplit(page_url).hostname
+            ref.source_url,
+            accept="image/*",
+            public_only=public_only,
+            trusted_host=urlsplit(page_url).hostname,
+            allow_loopback=allow_loopback,
         )
     except FetchError as exc:
         return None, f"An image could not be fetched: {exc}"

@@ -138,6 +138,7 @@ class Fetcher:
         accept: str | None = None,
         public_only: bool = False,
         trusted_host: str | None = None,
+        allow_loopback: bool = False,
     ) -> Capture:
         """GET `url` and return its Capture; raise a FetchError subclass (user message) on failure.
 
@@ -145,7 +146,8 @@ class Fetcher:
         previous body and sha256. Redirects are followed (each hop checked against robots.txt).
         With `public_only`, a URL (or redirect hop) whose host is or resolves to a loopback, private,
         link-local or otherwise non-public address is refused before any connection is made, unless that
-        host is `trusted_host` (the blog's own: a blog on a home server may serve its own images).
+        host is `trusted_host` (the blog's own: a blog on a home server may serve its own images). With
+        `allow_loopback` too, loopback addresses pass (a blog served on this machine, its images under `localhost`).
         """
         url = url.strip()
         if not is_http_url(url):
@@ -160,7 +162,12 @@ class Fetcher:
             if previous.last_modified:
                 headers["If-Modified-Since"] = previous.last_modified
         response = self._retrieve(
-            url, headers, check_robots=self.settings.respect_robots, public_only=public_only, trusted_host=trusted_host
+            url,
+            headers,
+            check_robots=self.settings.respect_robots,
+            public_only=public_only,
+            trusted_host=trusted_host,
+            allow_loopback=allow_loopback,
         )
         fetched_at = datetime.now(UTC)
         status = response.status
@@ -219,13 +226,14 @@ class Fetcher:
         truncate: bool = False,
         public_only: bool = False,
         trusted_host: str | None = None,
+        allow_loopback: bool = False,
     ) -> _Response:
         """GET with redirects followed by hand (so each hop is robots-checked and delayed) and retries."""
         current = url
         seen = [url]
         for _hop in range(self.settings.max_redirects + 1):
             if public_only and urlsplit(current).hostname != trusted_host:
-                _refuse_non_public(current, url)
+                _refuse_non_public(current, url, allow_loopback=allow_loopback)
             if check_robots and not self.robots_allowed(current):
                 raise self._robots_error(current)
             response = self._get_with_retries(current, headers, max_bytes=max_bytes, truncate=truncate)
@@ -534,9 +542,9 @@ def non_public_address(url: str) -> str | None:
     return None
 
 
-def _refuse_non_public(url: str, asked: str) -> None:
+def _refuse_non_public(url: str, asked: str, *, allow_loopback: bool = False) -> None:
     address = non_public_address(url)
-    if address is not None:
+    if address is not None and not (allow_loopback and ipaddress.ip_address(address).is_loopback):
         raise FetchError(
             f"Didn't fetch {asked}: it points into a private or local network ({address}), "
             "which a page on the web must not make Threadbook visit.",
