@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import exports, tasks
+from desktop.exports import file_stem
 from storage.records import CrawlReport
 
 DEMO_FILES = ("archive.sqlite", "archive.sqlite-wal", "archive.sqlite-shm", "sample-blog.json")
@@ -53,7 +54,5 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None] = _quiet) -> DemoResu
 
 
 def _file_name(title: str) -> str:
-    """A safe file name from a title: letters, digits and dashes only."""
-    slug = "".join(ch.lower() if ch.isalnum() else "-" for ch in title)
-    slug = "-".join(part for part in slug.split("-") if part)
-    return slug[:80] or "anthology"
+    """A safe file name stem from a title (see desktop.exports.file_stem)."""
+    return file_stem(title, fallback="anthology", limit=80)

@@ -4,7 +4,6 @@ worker, then the PDF is previewed in the dialog (QtPdf) with "Open" and "Show in
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import exports
+from desktop.exports import file_stem
 from desktop.workers import Job, JobRunner, Lane
 from storage.records import PostSummary
 
@@ -38,9 +38,8 @@ PAGE_SIZES = ("A4", "Letter", "A5")
 
 
 def slugify(text: str, *, fallback: str = "export") -> str:
-    """A file name stem from a title: letters, digits and dashes only (titles are web text)."""
-    slug = re.sub(r"[^\w]+", "-", text.casefold(), flags=re.UNICODE).strip("-_")
-    return slug[:60] or fallback
+    """A file name stem from a title (see desktop.exports.file_stem)."""
+    return file_stem(text, fallback=fallback)
 
 
 def open_local_file(path: Path) -> bool:

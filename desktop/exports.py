@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,3 +78,15 @@ def export_posts_pdf(
     )
     options = PdfOptions(page_size=page_size, include_comments=include_comments)  # type: ignore[arg-type]
     return render_pdf(anthology, out_path=out_path, options=options)
+
+
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)", re.IGNORECASE)
+
+
+def file_stem(title: str, *, fallback: str = "export", limit: int = 60) -> str:
+    """A file name stem from a title (web text): lower-case letters, digits and dashes, never a path or a name
+    Windows reserves for a device (CON, NUL, LPT1...)."""
+    slug = re.sub(r"[^\w]+", "-", title.casefold(), flags=re.UNICODE).strip("-_")[:limit].strip("-_")
+    if _WINDOWS_RESERVED.match(slug):
+        slug += "-book"
+    return slug or fallback

@@ -189,7 +189,6 @@ def test_file_names_from_titles_stay_in_their_folder(title: str) -> None:
         assert Path("/out", name + ".pdf").parent == Path("/out")
 
 
-@pytest.mark.xfail(reason="desktop.demo._file_name and export_dialog.slugify keep 'con', 'nul'...: reserved on Windows")
 def test_file_names_from_titles_avoid_windows_reserved_names() -> None:
     """fault: a title that is a Windows reserved device name (CON, NUL, LPT1); result: reported"""
     from desktop.export_dialog import slugify
