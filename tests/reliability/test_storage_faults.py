@@ -109,7 +109,7 @@ def test_archive_gives_one_line_when_the_lock_outlasts_the_busy_timeout(archived
     "timeout. Fix: BEGIN IMMEDIATE for every write transaction.",
 )
 def test_two_captures_of_one_archive_at_once(tmp_path: Path, blog: SlowSampleBlog) -> None:
-    """fault: two `threadbook archive` processes write one new archive at the same time (GUI and CLI); result: recovered"""
+    """fault: two `threadbook archive` processes writing one new archive at once (GUI + CLI); result: recovered"""
     db = tmp_path / "shared.sqlite"
     first = start_cli("archive", blog.url, "--delay", "0", db=db)
     second = start_cli("archive", blog.url, "--delay", "0", db=db)
