@@ -136,7 +136,7 @@ def test_sigkill_during_archive_full(
 def test_sigkill_during_pdf_export_short(
     tmp_path: Path, slow_blog: SlowSampleBlog, record_property: Callable[[str, object], None]
 ) -> None:
-    """fault: SIGKILL during `threadbook export --format pdf` (CI: 5 kills); result: recovered"""
+    """fault: SIGKILL during `threadbook export --format pdf`, no half PDF (CI: 5 kills); result: recovered"""
     figures = _export_kill_loop(tmp_path, slow_blog, kills=5, seed=random.randrange(1 << 30))
     record_property("tries", 5)
     record_property("figures", figures)
@@ -146,7 +146,7 @@ def test_sigkill_during_pdf_export_short(
 def test_sigkill_during_pdf_export_full(
     tmp_path: Path, slow_blog: SlowSampleBlog, record_property: Callable[[str, object], None]
 ) -> None:
-    """fault: SIGKILL during `threadbook export --format pdf` (25 kills); result: recovered"""
+    """fault: SIGKILL during `threadbook export --format pdf`, no half PDF (25 kills); result: recovered"""
     figures = _export_kill_loop(tmp_path, slow_blog, kills=25, seed=random.randrange(1 << 30))
     record_property("tries", 25)
     record_property("figures", figures)

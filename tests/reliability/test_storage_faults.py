@@ -151,13 +151,19 @@ def test_disk_full_during_a_pdf_export(archived: Path, tmp_path: Path) -> None:
     assert len(PdfReader(out).pages) > 0
 
 
-def test_corrupt_archive_is_refused_unchanged(tmp_path: Path, blog: SlowSampleBlog) -> None:
-    """fault: a corrupt archive file (garbage, and a real archive with damaged pages); result: refused"""
+def test_corrupt_archive_is_refused_unchanged(tmp_path: Path, archived: Path, blog: SlowSampleBlog) -> None:
+    """fault: a corrupt archive file (garbage; a real archive with its schema page overwritten); result: refused"""
     garbage = tmp_path / "garbage.sqlite"
     garbage.write_bytes(b"just some bytes saved under the wrong name\n" * 100)
-    result = run_cli("archive", blog.url, "--delay", "0", db=garbage)
-    assert_one_line_error(result, "Threadbook archive")
-    assert garbage.read_bytes() == b"just some bytes saved under the wrong name\n" * 100
+    damaged = bytearray(archived.read_bytes())
+    damaged[100:4096] = b"\xa5" * (4096 - 100)  # page 1 after the file header: the schema table
+    archived.write_bytes(bytes(damaged))
+    for db, content in ((garbage, garbage.read_bytes()), (archived, bytes(damaged))):
+        requests = len(blog.requests)
+        result = run_cli("archive", blog.url, "--delay", "0", db=db)
+        assert_one_line_error(result, "Threadbook archive", "Nothing in the file was changed")
+        assert db.read_bytes() == content
+        assert len(blog.requests) == requests  # refused before any network use
 
 
 def test_newer_schema_archive_is_refused_unchanged(archived: Path, blog: SlowSampleBlog) -> None:

@@ -64,7 +64,7 @@ def test_backup_refuses_to_overwrite_without_force(archived: Path, tmp_path: Pat
 
 
 def test_check_reports_counts_and_exits_0(archived: Path) -> None:
-    """fault: none (a sound archive checked); result: reported"""
+    """fault: none: `threadbook check` on a sound archive (shows counts, exit 0); result: reported"""
     result = run_cli("check", db=archived)
     assert result.returncode == 0, result.stderr
     posts = len(TRUTH["posts"])
