@@ -190,7 +190,7 @@ def test_file_names_from_titles_stay_in_their_folder(title: str) -> None:
 
 
 def test_file_names_from_titles_avoid_windows_reserved_names() -> None:
-    """fault: a title that is a Windows reserved device name (CON, NUL, LPT1); result: reported"""
+    """fault: a title that is a Windows reserved device name (CON, NUL, LPT1); result: refused"""
     from desktop.export_dialog import slugify
 
     for title in ("CON", "nul", "Lpt1", "aux.txt"):
