@@ -64,11 +64,14 @@ def _archive_kill_loop(tmp_path: Path, blog: SlowSampleBlog, kills: int, seed: i
     done = 0
     archive_number = 0
     db = tmp_path / "killed-0.sqlite"
+    finished_first = 0
     while done < kills:
+        assert finished_first <= 4 * kills, "the runs keep finishing before the kill: the blog is too fast"
         moment = rng.uniform(0.05, full)
         process = start_cli("archive", blog.url, "--delay", "0", db=db)
         if not _kill_at(process, moment):
-            continue  # finished first (reruns are quicker): not a kill; try another moment
+            finished_first += 1  # reruns are quicker: not a kill; try another moment
+            continue
         done += 1
         posts = assert_archive_whole(db)
         figures["killed_with_posts"].append(posts)  # type: ignore[attr-defined]
@@ -79,6 +82,7 @@ def _archive_kill_loop(tmp_path: Path, blog: SlowSampleBlog, kills: int, seed: i
             archive_number += 1
             db = tmp_path / f"killed-{archive_number}.sqlite"
     figures["archives"] = archive_number
+    figures["runs_finished_before_the_kill"] = finished_first
     log.info("archive kill loop: %s", figures)
     return figures
 
@@ -96,10 +100,13 @@ def _export_kill_loop(tmp_path: Path, blog: SlowSampleBlog, kills: int, seed: in
     out.unlink()
     parts = sum(1 for p in TRUTH["posts"] if p["series"] and p["series"]["name"] == SERIES)
     done = complete = 0
+    finished_first = 0
     while done < kills:
+        assert finished_first <= 4 * kills, "the exports keep finishing before the kill"
         process = start_cli(*args, db=db)
         if not _kill_at(process, rng.uniform(0.05, full)):
             assert process.returncode == 0
+            finished_first += 1
             continue
         done += 1
         if out.exists():  # from an earlier run that finished: it must still be whole
@@ -109,7 +116,13 @@ def _export_kill_loop(tmp_path: Path, blog: SlowSampleBlog, kills: int, seed: in
         assert integrity(db) == before
     leftovers = [p.name for p in out.parent.iterdir() if p != out]
     assert all(name.startswith(".guest-week.pdf.") and name.endswith(".part") for name in leftovers), leftovers
-    figures = {"seed": seed, "full_run_s": round(full, 2), "kills": done, "leftover_part_files": len(leftovers)}
+    figures = {
+        "seed": seed,
+        "full_run_s": round(full, 2),
+        "kills": done,
+        "leftover_part_files": len(leftovers),
+        "runs_finished_before_the_kill": finished_first,
+    }
     log.info("export kill loop: %s (a complete earlier PDF was present at %d kills)", figures, complete)
     return figures
 
