@@ -26,6 +26,7 @@ from storage.records import (
     CommenterNames,
     CommentMode,
 )
+from storage.transactions import write_transaction
 
 _HINT = "Run `threadbook anthology list` to see them."
 
@@ -103,7 +104,7 @@ def update_anthology(
         raise InvalidAnthologyChange(f"Comments can be {', '.join(COMMENT_MODES)}; not {new_item_comments!r}.")
     if title is not None and not title.strip():
         raise InvalidAnthologyChange("A title can't be empty.")
-    with db.atomic():
+    with write_transaction(db):
         ident = anthology_id(db, name)
         values: dict[str, str | int | None] = {
             "title": None if title is None else title.strip(),
@@ -122,7 +123,7 @@ def update_anthology(
 
 def delete_anthology(db: Database, name: str) -> None:
     """Delete an anthology with its items, choices and edited texts (the archive itself is untouched)."""
-    with db.atomic():
+    with write_transaction(db):
         ident = anthology_id(db, name)
         item_ids = [r[0] for r in db.execute("SELECT id FROM anthology_items WHERE anthology_id = ?", [ident])]
         for item_id in item_ids:
@@ -194,7 +195,7 @@ def add_item(
 ) -> int:
     """Add an archived post at `position` (0-based; None: at the end); returns its position. Comments default to
     the anthology's mode for new items."""
-    with db.atomic():
+    with write_transaction(db):
         ident = anthology_id(db, name)
         if db.execute("SELECT 1 FROM posts WHERE id = ?", [post_id]).fetchone() is None:
             raise NotFound(f"No post with id {post_id} in the archive. Run `threadbook list` to see what is there.")
@@ -226,7 +227,7 @@ def add_item(
 
 def move_item(db: Database, name: str, post_id: int, position: int, *, now: datetime) -> None:
     """Move an item to `position` (0-based); the others close up."""
-    with db.atomic():
+    with write_transaction(db):
         ident = anthology_id(db, name)
         item_id, _ = _item(db, ident, post_id, name)
         order = _order(db, ident)
@@ -242,7 +243,7 @@ def move_item(db: Database, name: str, post_id: int, position: int, *, now: date
 
 def remove_item(db: Database, name: str, post_id: int, *, now: datetime) -> None:
     """Take a post out of the anthology, with its comment choices and edited text."""
-    with db.atomic():
+    with write_transaction(db):
         ident = anthology_id(db, name)
         item_id, _ = _item(db, ident, post_id, name)
         db.execute("DELETE FROM anthology_comment_choices WHERE item_id = ?", [item_id])
@@ -271,7 +272,7 @@ def set_item(
     """Set an item's section heading (None or "": none), editor's note or comment mode; others stay."""
     if comment_mode is not None and comment_mode not in COMMENT_MODES:
         raise InvalidAnthologyChange(f"Comments can be {', '.join(COMMENT_MODES)}; not {comment_mode!r}.")
-    with db.atomic():
+    with write_transaction(db):
         ident = anthology_id(db, name)
         item_id, _ = _item(db, ident, post_id, name)
         if not isinstance(section, _Unset):
@@ -297,7 +298,7 @@ def set_comment_choice(
     (it and every reply under it), or None to forget the choice. `excerpt_md` ("": none) prints instead of its text."""
     if choice is not None and choice not in COMMENT_CHOICES:
         raise InvalidAnthologyChange(f"A comment can be {', '.join(COMMENT_CHOICES)}; not {choice!r}.")
-    with db.atomic():
+    with write_transaction(db):
         ident = anthology_id(db, name)
         item_id, _ = _item(db, ident, post_id, name)
         comment = db.execute(
@@ -329,7 +330,7 @@ def set_comment_choice(
 
 def set_edited_text(db: Database, name: str, post_id: int, body_md: str | None, *, now: datetime) -> None:
     """Store this anthology's version of a post's text (None: back to the archived original, which never changes)."""
-    with db.atomic():
+    with write_transaction(db):
         ident = anthology_id(db, name)
         item_id, _ = _item(db, ident, post_id, name)
         if body_md is None:
@@ -423,7 +424,7 @@ def edited_texts(db: Database, name: str) -> dict[int, str]:
 def refresh_from_series(db: Database, name: str, *, now: datetime) -> list[int]:
     """Append the parts of the anthology's series it doesn't have yet, in series order, after its last item; every
     choice already made stays. Returns the post ids appended (none for an anthology not made from a series)."""
-    with db.atomic():
+    with write_transaction(db):
         ident = anthology_id(db, name)
         row = db.execute("SELECT series_id, new_item_comments FROM anthologies WHERE id = ?", [ident]).fetchone()
         if row[0] is None:

@@ -46,6 +46,7 @@ from storage.records import (
 )
 from storage.search import SearchFilters
 from storage.search import search as search_archive
+from storage.transactions import write_transaction
 from storage.writes import PostSaveResult
 
 log = logging.getLogger(__name__)
@@ -372,7 +373,7 @@ class Archive:
         """Mark a blog as watched (re-captured every `interval_hours` by the GUI or `threadbook update --watched`)."""
         if not interval_hours > 0:
             raise ValueError("interval_hours must be positive")
-        with _translated(self.path), self._db.atomic():
+        with _translated(self.path), write_transaction(self._db):
             cursor = self._db.execute(
                 "UPDATE blogs SET watched = ?, watch_interval_hours = ? WHERE id = ?",
                 [int(watched), float(interval_hours), blog_id],
@@ -423,7 +424,7 @@ class Archive:
     ) -> AnthologySpec:
         """Create an anthology; `from_series` fills it with that series' parts in order (and lets a refresh append
         new parts later). Raises `InvalidAnthologyChange` for a taken name, `NotFound` for an unknown series."""
-        with _translated(self.path), self._db.atomic():
+        with _translated(self.path), write_transaction(self._db):
             series_id = None
             if from_series is not None:
                 found = series.find_series(self._db, from_series, blog_id=series_blog_id)

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from storage.columns import parse_iso, utc_iso
 from storage.errors import NotFound
 from storage.records import SeriesPart, SeriesRef, SeriesReport, SeriesSource
+from storage.transactions import write_transaction
 
 _SERIES_HINT = "Run `threadbook series list` to see the series in the archive."
 
@@ -146,7 +147,7 @@ def rename_series(db: Database, name: str, new_name: str, *, blog_id: int | None
     new_name = " ".join(new_name.split())
     if not new_name:
         raise InvalidSeriesChange("A series needs a name: give the new name in quotes.")
-    with db.atomic():
+    with write_transaction(db):
         found = find_series(db, name, blog_id=blog_id)
         for _, series_blog_id, stored in found:
             if stored == new_name:
@@ -186,7 +187,7 @@ def set_post_series(db: Database, post_id: int, name: str | None, *, now: dateti
         name = " ".join(name.split())
         if not name:
             raise InvalidSeriesChange("A series needs a name: give it in quotes.")
-    with db.atomic():
+    with write_transaction(db):
         _upsert_override(db, post_id, now)
         db.execute(
             "UPDATE series_overrides SET series_name = ?, excluded = ? WHERE post_id = ?",
@@ -209,7 +210,7 @@ def set_post_number(db: Database, post_id: int, number: int | None, *, now: date
             f"Post {post_id} is in no series, so it can't have a part number. Add it to one first "
             "(`threadbook series fix NAME --add POST`)."
         )
-    with db.atomic():
+    with write_transaction(db):
         _upsert_override(db, post_id, now)
         db.execute("UPDATE series_overrides SET number = ? WHERE post_id = ?", [number, post_id])
         apply_series(db, post_id, int(blog[0]))
@@ -220,7 +221,7 @@ def clear_post_override(db: Database, post_id: int) -> None:
     blog = db.execute("SELECT blog_id FROM posts WHERE id = ?", [post_id]).fetchone()
     if blog is None:
         raise NotFound(f"No post with id {post_id} in the archive. Run `threadbook list` to see what is there.")
-    with db.atomic():
+    with write_transaction(db):
         db.execute("DELETE FROM series_overrides WHERE post_id = ?", [post_id])
         apply_series(db, post_id, int(blog[0]))
 

@@ -14,6 +14,7 @@ from storage.columns import BODY_COMPRESSION, compress_body, headers_json, iso, 
 from storage.errors import NotFound
 from storage.records import Asset, Blog, Capture, Comment, Post
 from storage.series import record_detection
+from storage.transactions import write_transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ class PostSaveResult:
 def save_blog(db: Database, blog: Blog, *, now: datetime) -> int:
     """Insert or update the blog with this URL; returns its id."""
     stamp = utc_iso(now)
-    with db.atomic():
+    with write_transaction(db):
         row = db.execute(
             """
             INSERT INTO blogs (url, title, platform, description, language, added_at, updated_at)
@@ -50,7 +51,7 @@ def save_blog(db: Database, blog: Blog, *, now: datetime) -> int:
 
 
 def mark_crawled(db: Database, blog_id: int, at: datetime) -> None:
-    with db.atomic():
+    with write_transaction(db):
         cursor = db.execute("UPDATE blogs SET last_crawled_at = ? WHERE id = ?", [utc_iso(at), blog_id])
     if cursor.rowcount == 0:
         raise NotFound(f"No blog with id {blog_id} in the archive. Run `threadbook list` to see what is there.")
@@ -59,7 +60,7 @@ def mark_crawled(db: Database, blog_id: int, at: datetime) -> None:
 def record_capture(db: Database, capture: Capture, *, blog_id: int | None = None, post_id: int | None = None) -> int:
     """Store one fetch. Bodies are content-addressed: identical bytes are stored once. A 304 stores no body;
     it points at the body it confirmed, if the archive has it."""
-    with db.atomic():
+    with write_transaction(db):
         return _insert_capture(db, capture, blog_id=blog_id, post_id=post_id)
 
 
@@ -138,7 +139,7 @@ def content_sha256(post: Post) -> str:
 def save_post(db: Database, blog_id: int, post: Post, *, thread_complete: bool = True, now: datetime) -> PostSaveResult:
     """Insert or update one post with its thread, links, captures and images, in one transaction."""
     stamp = utc_iso(now)
-    with db.atomic():
+    with write_transaction(db):
         post_id, created, content_changed = _upsert_post(db, blog_id, post, stamp)
         if content_changed:
             _replace_names(db, post_id, "tags", "post_tags", "tag_id", post.tags)
@@ -163,7 +164,7 @@ def attach_comments(db: Database, post_id: int, comments: tuple[Comment, ...], *
     """Add or update comments kept outside the blog (an imported Disqus thread) on an archived post, in one
     transaction. They are shown after the blog's own thread; nothing is marked removed, by this or by later crawls."""
     stamp = utc_iso(now)
-    with db.atomic():
+    with write_transaction(db):
         if db.execute("SELECT 1 FROM posts WHERE id = ?", [post_id]).fetchone() is None:
             raise NotFound(f"No post with id {post_id} in the archive. Run `threadbook list` to see what is there.")
         new, changed, _ = _save_comments(db, post_id, comments, False, stamp, order_offset=ATTACHED_ORDER)

@@ -102,12 +102,6 @@ def test_archive_gives_one_line_when_the_lock_outlasts_the_busy_timeout(archived
     assert _dump(archived) == before and integrity(archived) == "ok"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage/writes.py opens write transactions with a deferred BEGIN (sqlite-utils' db.atomic()): a read "
-    "then a write, after the other process committed, gets SQLITE_BUSY at once (WAL snapshot), without the busy "
-    "timeout. Fix: BEGIN IMMEDIATE for every write transaction.",
-)
 def test_two_captures_of_one_archive_at_once(tmp_path: Path, blog: SlowSampleBlog) -> None:
     """fault: two `threadbook archive` processes writing one new archive at once (GUI + CLI); result: recovered"""
     db = tmp_path / "shared.sqlite"
