@@ -11,6 +11,11 @@ THREADBOOK_VERSION = "0.1.0"  # the one place the version lives (pyproject reads
 CommentKind = Literal["comment", "pingback", "trackback"]
 COMMENT_KINDS: tuple[CommentKind, ...] = ("comment", "pingback", "trackback")
 
+# Where a post's stored comments came from (issue 9): the HTML pages, the comment system's own interface,
+# a headless-browser rendering of the page, an imported export file, or nowhere (the thread could not be read).
+ThreadOrigin = Literal["page", "api", "rendered", "import", "none"]
+THREAD_ORIGINS: tuple[ThreadOrigin, ...] = ("page", "api", "rendered", "import", "none")
+
 
 @dataclass(frozen=True, slots=True)
 class Capture:
@@ -82,6 +87,25 @@ class SeriesRef:
 
 
 @dataclass(frozen=True, slots=True)
+class CommentSystem:
+    """The comment system a post's thread lives in, and how much of it could be read.
+
+    `Post.comment_system` is None for a thread served in the page by the blog itself (the common case). A post whose
+    page embeds a third-party or self-hosted system (Disqus, Isso, Remark42, Commento, giscus, utterances, ...) gets
+    one of these, also when its comments could not be read: then `origin == "none"` and `note` tells the user what
+    is missing and what to do ("This post uses Disqus; 143 comments not captured: add a Disqus API key in Settings
+    or import the Disqus export.").
+    """
+
+    name: str  # "disqus", "isso", "remark42", "commento", "giscus", "utterances", "hyvor", "facebook", "unknown-js", ...
+    origin: ThreadOrigin  # where the stored comments of this post came from
+    expected: int | None = None  # the number of comments the system or the page states, when it states one
+    note: str = ""  # user-readable; empty when the whole thread was read
+    details: tuple[tuple[str, str], ...] = ()  # what detection found: ("shortname", "x"), ("api", url), ("repo", ...)
+    detected_at: datetime | None = None  # when the page naming this system was read (UTC)
+
+
+@dataclass(frozen=True, slots=True)
 class Post:
     """One blog post with its whole comment thread in display order.
 
@@ -107,6 +131,7 @@ class Post:
     captured_at: datetime | None = None  # when the post page was last fetched
     captures: tuple[Capture, ...] = ()  # the fetches this post was built from (post page, comment pages)
     id: int | None = None  # the archive's row id, when loaded from storage
+    comment_system: CommentSystem | None = None  # None: the blog serves its thread in the page (see CommentSystem)
 
 
 @dataclass(frozen=True, slots=True)
