@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from ingest.comments import merge_comment_pages
 from ingest.errors import FetchError, IngestError
-from ingest.extract import PostPage, extract_post_page
+from ingest.extract import PostPage, comment_page_number, extract_post_page
 from ingest.fetch import Fetcher, decode_html, non_public_address
 from ingest.platforms import platform_named
 from ingest.threads import ThreadContext, ThreadFetch
@@ -24,7 +23,6 @@ log = logging.getLogger(__name__)
 MAX_COMMENT_PAGES = 500  # a guard against endless or cyclic "older comments" chains
 MAX_BODY_PAGES = 50  # pages of one post split into parts
 IMAGE_TYPES = ("image/",)
-_COMMENT_PAGE_RE = re.compile(r"/comment-page-(\d+)/?")
 
 
 class NotAPost(IngestError):
@@ -153,7 +151,7 @@ class _HtmlThread:
                 break
             page_url = queue.pop(0)
             key = normalize_url(page_url)
-            number = _comment_page_number(page_url)
+            number = comment_page_number(page_url)  # also `cpage=N` (plain permalinks): no duplicate fetch
             if key in seen_urls or (number is not None and number in seen_numbers):
                 continue
             if len(pages) >= MAX_COMMENT_PAGES:
@@ -246,11 +244,6 @@ def _extract(capture: Capture, previous: PreviousCapture | None = None) -> PostP
     html = decode_html(capture.body, dict(capture.headers).get("content-type"))
     fetched_at = previous.fetched_at if capture.status == 304 and previous is not None else capture.fetched_at
     return extract_post_page(html, capture.final_url, captured_at=fetched_at)
-
-
-def _comment_page_number(url: str) -> int | None:
-    match = _COMMENT_PAGE_RE.search(url)
-    return int(match.group(1)) if match else None
 
 
 def _fetch_image(

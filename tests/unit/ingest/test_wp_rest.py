@@ -191,7 +191,7 @@ def test_a_paged_thread_through_rest_has_true_parents_and_the_pings_from_the_htm
     assert (deepest.parent_source_id, deepest.depth) == ("26", 5)  # the HTML shows it under 25
     # The page states 25 comments and REST lists 23: the two pings are read from the comment pages.
     assert len(site.rest_requests()) == 1
-    assert requests == 1 + 1 + 1 + 3  # robots.txt, the post, REST, the three comment pages
+    assert requests == 1 + 1 + 1 + 2  # robots.txt, the post, REST, the two other comment pages (cpage=N known)
     assert crawled.thread_complete and not crawled.problems
     assert any("rest_route" in c.url for c in crawled.post.captures)
 
