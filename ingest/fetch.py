@@ -139,6 +139,10 @@ class Fetcher:
         public_only: bool = False,
         trusted_host: str | None = None,
         allow_loopback: bool = False,
+        method: str = "GET",
+        data: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        check_robots: bool = True,
     ) -> Capture:
         """GET `url` and return its Capture; raise a FetchError subclass (user message) on failure.
 
@@ -148,6 +152,9 @@ class Fetcher:
         link-local or otherwise non-public address is refused before any connection is made, unless that
         host is `trusted_host` (the blog's own: a blog on a home server may serve its own images). With
         `allow_loopback` too, loopback addresses pass (a blog served on this machine, its images under `localhost`).
+        For web APIs (comment systems): `method="POST"` with `data` (the request body, e.g. JSON bytes; a 301-303
+        redirect turns it into a GET), extra request `headers` (an `Authorization` header is dropped when a redirect
+        leaves the origin), and `check_robots=False` for an API the user gave a key for (robots.txt is for crawlers).
         """
         url = url.strip()
         if not is_http_url(url):
@@ -155,19 +162,21 @@ class Fetcher:
                 f"“{url}” is not a web address Threadbook can fetch. "
                 "Give an address that starts with http:// or https://."
             )
-        headers = {"Accept": accept or DEFAULT_ACCEPT}
+        request_headers = {"Accept": accept or DEFAULT_ACCEPT, **(headers or {})}
         if previous is not None:
             if previous.etag:
-                headers["If-None-Match"] = _conditional_etag(previous.etag)
+                request_headers["If-None-Match"] = _conditional_etag(previous.etag)
             if previous.last_modified:
-                headers["If-Modified-Since"] = previous.last_modified
+                request_headers["If-Modified-Since"] = previous.last_modified
         response = self._retrieve(
             url,
-            headers,
-            check_robots=self.settings.respect_robots,
+            request_headers,
+            check_robots=self.settings.respect_robots and check_robots,
             public_only=public_only,
             trusted_host=trusted_host,
             allow_loopback=allow_loopback,
+            method=method,
+            data=data,
         )
         fetched_at = datetime.now(UTC)
         status = response.status
@@ -227,6 +236,8 @@ class Fetcher:
         public_only: bool = False,
         trusted_host: str | None = None,
         allow_loopback: bool = False,
+        method: str = "GET",
+        data: bytes | None = None,
     ) -> _Response:
         """GET with redirects followed by hand (so each hop is robots-checked and delayed) and retries."""
         current = url
@@ -236,7 +247,9 @@ class Fetcher:
                 _refuse_non_public(current, url, allow_loopback=allow_loopback)
             if check_robots and not self.robots_allowed(current):
                 raise self._robots_error(current)
-            response = self._get_with_retries(current, headers, max_bytes=max_bytes, truncate=truncate)
+            response = self._get_with_retries(
+                current, headers, max_bytes=max_bytes, truncate=truncate, method=method, data=data
+            )
             location = response.headers.get("location")
             if response.status not in REDIRECT_STATUSES or not location:
                 return _Response(current, response.status, response.headers, response.body)
@@ -248,6 +261,10 @@ class Fetcher:
                     url=url,
                     status=response.status,
                 )
+            if method != "GET" and response.status in (301, 302, 303):
+                method, data = "GET", None  # as browsers do
+            if origin(target) != origin(current):  # a credential never follows a redirect to another site
+                headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
             current = target
             seen.append(target)
         looped = len(set(seen)) < len(seen)
@@ -258,13 +275,20 @@ class Fetcher:
         )
 
     def _get_with_retries(
-        self, url: str, headers: Mapping[str, str], *, max_bytes: int | None, truncate: bool
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        *,
+        max_bytes: int | None,
+        truncate: bool,
+        method: str = "GET",
+        data: bytes | None = None,
     ) -> _Response:
         attempt = 0
         while True:
             self._wait_turn(url)
             try:
-                response = self._attempt(url, headers, max_bytes=max_bytes, truncate=truncate)
+                response = self._attempt(url, headers, max_bytes=max_bytes, truncate=truncate, method=method, data=data)
             except _Transient as exc:
                 limit = self.settings.retries
                 if exc.max_retries is not None:
@@ -284,12 +308,27 @@ class Fetcher:
                 continue
             return response
 
-    def _attempt(self, url: str, headers: Mapping[str, str], *, max_bytes: int | None, truncate: bool) -> _Response:
+    def _attempt(
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        *,
+        max_bytes: int | None,
+        truncate: bool,
+        method: str = "GET",
+        data: bytes | None = None,
+    ) -> _Response:
         host = display_host(url)
         connect_timeout, read_timeout = self.settings.timeout
         try:
-            raw = self._session.get(
-                url, headers=dict(headers), timeout=self.settings.timeout, stream=True, allow_redirects=False
+            raw = self._session.request(
+                method,
+                url,
+                data=data,
+                headers=dict(headers),
+                timeout=self.settings.timeout,
+                stream=True,
+                allow_redirects=False,
             )
         except requests.exceptions.SSLError as exc:
             raise FetchError(
