@@ -1,4 +1,4 @@
-"""`threadbook import`: read an export file (WXR, Blogger Atom, Disqus) into the archive, with no network."""
+"""`threadbook import`: read an export file (WXR, Blogger Atom, Disqus, WARC) into the archive, with no network."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class ImportReport:
 
 
 def import_file(path: Path, *, db_path: Path) -> ImportReport:
-    """Import an export file (WordPress WXR, Blogger Atom, Disqus XML; gzipped or not) into the archive.
+    """Import an export file (WordPress WXR, Blogger Atom, Disqus XML, WARC; gzipped or not) into the archive.
 
     The file is read and parsed completely before the archive is opened, so a bad file leaves it untouched.
     Posts are saved like crawled ones, one per transaction; a comment thread kept outside the blog (Disqus) is
@@ -94,9 +94,9 @@ def import_file(path: Path, *, db_path: Path) -> ImportReport:
         for blog in result.blogs:
             blog_id = archive.save_blog(blog)
             for post in blog.posts:
-                saved = archive.save_post(
-                    blog_id, replace(post, captures=(provenance(post.url),)), thread_complete=False
-                )
+                # A WARC's posts carry the web fetches they were read from: those are the provenance then.
+                captures = post.captures or (provenance(post.url),)
+                saved = archive.save_post(blog_id, replace(post, captures=captures), thread_complete=False)
                 key = "new" if saved.created else "changed" if saved.changed else "unchanged"
                 counts[key] += 1
                 counts["comments_new"] += saved.comments_new

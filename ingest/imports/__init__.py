@@ -1,4 +1,4 @@
-"""Export files read as input, with no network: one module per format (WordPress WXR, Blogger Atom, Disqus XML).
+"""Export files read as input, with no network: one module per format (WordPress WXR, Blogger Atom, Disqus XML, WARC).
 
 `IMPORTERS` is the registry; `detect_importer(head)` asks each module in turn whether the first KBs of a file look
 like its format (STYLE.md §2: one module per format, each declaring what it handles).
@@ -10,7 +10,7 @@ import importlib
 from typing import cast
 
 from ingest.errors import IngestError
-from ingest.imports import disqus
+from ingest.imports import disqus, warc
 from ingest.imports.base import Importer, ImportResult, ThreadForUrl
 
 # WORKAROUND: the WXR and Blogger importers are written at the same time as this registry; until their modules
@@ -23,7 +23,7 @@ for _module in ("ingest.imports.wxr", "ingest.imports.blogger_atom"):
         if _exc.name != _module:
             raise
 
-IMPORTERS: tuple[Importer, ...] = (*_OPTIONAL, disqus)
+IMPORTERS: tuple[Importer, ...] = (*_OPTIONAL, disqus, warc)
 SNIFF_BYTES = 64 * 1024  # how much of a file (after gunzip) the importers get to recognise it
 
 __all__ = [
@@ -54,5 +54,5 @@ def detect_importer(head: bytes) -> Importer:
         raise UnknownExportFormat(f"The file is empty. Threadbook can import: {known}.")
     raise UnknownExportFormat(
         f"This file is not an export Threadbook can read. It can import: {known}. "
-        "Check that you picked the export file itself (an .xml or .xml.gz file)."
+        "Check that you picked the export file itself (an .xml, .xml.gz, .warc or .warc.gz file)."
     )
