@@ -2246,6 +2246,40 @@ def build_truth(site: Site) -> dict[str, object]:
     }
 
 
+def edit_posts(
+    posts: Sequence[PostData],
+    changed: Sequence[dict[str, object]],
+    removed_comments: Sequence[str],
+    edited_comments: dict[str, str],
+) -> None:
+    """Apply a test's upstream edits: post texts and titles changed, comments taken down or edited (see build_site)."""
+    by_path = {post.path: post for post in posts}
+    for item in changed:
+        post = by_path.get(str(item.get("post_path")))
+        if post is None:
+            raise KeyError(f"changed post: no post at {item.get('post_path')!r}")
+        for old, new in item.get("replace", ()):
+            if old not in post.body:
+                raise KeyError(f"changed post {post.path}: {old!r} is not in its text")
+            post.body = post.body.replace(old, new)
+        if item.get("append"):
+            post.body = post.body + blocks(esc(str(item["append"])))
+        if item.get("title"):
+            post.title = str(item["title"])
+    comments = {str(comment.id): (post, comment) for post in posts for comment in post.comments}
+    for comment_id in removed_comments:
+        if comment_id not in comments:
+            raise KeyError(f"removed comment: no comment {comment_id}")
+        post, comment = comments[comment_id]
+        if any(other.parent == comment.key for other in post.comments):
+            raise ValueError(f"removed comment {comment_id} has replies; remove a comment without replies")
+        post.comments.remove(comment)
+    for comment_id, text in edited_comments.items():
+        if comment_id not in comments:
+            raise KeyError(f"edited comment: no comment {comment_id}")
+        comments[comment_id][1].html = blocks(*(esc(part) for part in text.split("\n\n")))
+
+
 def omit(posts: list[PostData], paths: Sequence[str]) -> list[PostData]:
     """The posts without those at `paths` (test copies of the blog with a part missing)."""
     unknown = set(paths) - {post.path for post in posts}
@@ -2290,6 +2324,9 @@ def build_site(
     extra_comments: Sequence[dict[str, object]] = (),
     omit_posts: Sequence[str] = (),
     extra_posts: Sequence[dict[str, object]] = (),
+    changed_posts: Sequence[dict[str, object]] = (),
+    removed_comments: Sequence[str] = (),
+    edited_comments: dict[str, str] | None = None,
 ) -> dict[str, object]:
     """Write the sample blog into ``out_dir`` (emptied first) and return its truth as a JSON-ready dict.
 
@@ -2302,6 +2339,11 @@ def build_site(
     post was announced but never published). ``extra_posts`` adds posts (dicts with ``slug``, ``title``,
     ``published`` (``YYYY-MM-DD HH:MM`` London time), ``paragraphs`` (plain text), and optional ``author`` (an author
     slug), ``categories`` (category slugs), ``tags`` and ``series_number``), dated after the built-in ones.
+
+    The author edited things upstream (history tests): ``changed_posts`` (dicts with ``post_path``, and ``replace``:
+    ``[old, new]`` text pairs replaced in the post's HTML, and/or ``append``: a plain paragraph added at the end, and
+    optional ``title``), ``removed_comments`` (comment ids taken down: a comment with replies can't be), and
+    ``edited_comments`` (comment id -> new plain text).
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
@@ -2311,6 +2353,7 @@ def build_site(
     posts = build_posts()
     assign_comment_ids(posts)
     add_extra_comments(posts, extra_comments)
+    edit_posts(posts, changed_posts, removed_comments, edited_comments or {})
     posts = omit(posts, omit_posts) + make_extra_posts(posts, extra_posts)
     site = Site(posts=posts)
     for relative, content in sorted(render_site(site).items()):
