@@ -15,7 +15,9 @@ from rich.table import Table
 from desktop import exports, imports, tasks
 from desktop.cli_anthology import anthology
 from desktop.cli_common import console, db_option, err_console, format_date, print_report, resolve_db, run_with_progress
+from desktop.cli_history import history_
 from desktop.cli_series import series_
+from desktop.cli_warc import export_warc_command, warc_selection_options
 from storage.records import (
     SNIPPET_END,
     SNIPPET_START,
@@ -210,7 +212,8 @@ def search(query: tuple[str, ...], db: Path | None, limit: int) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "pdf"]), required=True, help="What to write.")
+@warc_selection_options
+@click.option("--format", "fmt", type=click.Choice(["json", "pdf", "warc"]), required=True, help="What to write.")
 @click.option(
     "-o",
     "--output",
@@ -219,13 +222,15 @@ def search(query: tuple[str, ...], db: Path | None, limit: int) -> None:
     required=True,
     help="The file to write (replaced only when the export succeeds).",
 )
-@click.option("--series", help="The series to bind (for --format pdf). See `threadbook series`.")
+@click.option("--series", help="The series to bind (for --format pdf or warc). See `threadbook series`.")
 @click.option("--page-size", type=click.Choice(["A4", "Letter", "A5"]), default="A4", show_default=True)
 @db_option
-def export(fmt: str, out: Path, series: str | None, page_size: str, db: Path | None) -> None:
-    """Export the archive as JSON (docs/json-format.md), or a series as a PDF anthology."""
+def export(fmt: str, out: Path, series: str | None, page_size: str, db: Path | None, **warc: Any) -> None:
+    """Export the archive as JSON (docs/json-format.md), a series as a PDF anthology, or raw captures as WARC."""
     db_path = resolve_db(db)
-    if fmt == "json":
+    if fmt == "warc":
+        path = export_warc_command(db_path=db_path, out=out, series=series, **warc)
+    elif fmt == "json":
         path = exports.export_json(db_path=db_path, out_path=out)
     else:
         if not series:
@@ -238,10 +243,11 @@ def export(fmt: str, out: Path, series: str | None, page_size: str, db: Path | N
 @click.argument("file", type=click.Path(path_type=Path))
 @db_option
 def import_(file: Path, db: Path | None) -> None:
-    """Import an export FILE: a WordPress export (WXR), a Blogger/Takeout Atom export, or a Disqus comments export.
+    """Import an export FILE: a WordPress export (WXR), a Blogger/Takeout Atom export, a Disqus comments export,
+    or a web archive (WARC) of blog pages.
 
     \b
-    Gzipped files (.xml.gz) are fine. No network is used. Disqus threads are attached to archived posts with
+    Gzipped files (.xml.gz, .warc.gz) are fine. No network is used. Disqus threads are attached to archived posts with
     the same address, so archive the blog first. Importing the same file again adds nothing twice.
     """
     db_path = resolve_db(db)
@@ -348,6 +354,7 @@ def gui(db: Path | None) -> None:
 
 cli.add_command(series_)
 cli.add_command(anthology)
+cli.add_command(history_)
 
 
 def main() -> int:
