@@ -433,3 +433,28 @@ def m008_series_corrections_and_anthologies(db: Database) -> None:
             """,
         ],
     )
+
+
+@_migration
+def m009_comment_systems(db: Database) -> None:
+    # Issue 9: the comment system a post's thread lives in (Disqus, Isso, giscus, ...), also when it could not be
+    # read. A table of its own rather than columns on posts: most posts have none, a re-archive replaces or drops
+    # the row without touching the posts row (whose updates fire the full-text triggers), and "threads not
+    # captured" is one indexed lookup on origin.
+    _execute_all(
+        db,
+        [
+            """
+            CREATE TABLE post_comment_systems (
+                post_id INTEGER PRIMARY KEY REFERENCES posts(id),
+                name TEXT NOT NULL,
+                origin TEXT NOT NULL CHECK (origin IN ('page', 'api', 'rendered', 'import', 'none')),
+                expected INTEGER,
+                note TEXT NOT NULL DEFAULT '',
+                details TEXT NOT NULL DEFAULT '[]',
+                detected_at TEXT
+            )
+            """,
+            "CREATE INDEX idx_post_comment_systems_origin ON post_comment_systems (origin)",
+        ],
+    )
