@@ -133,7 +133,8 @@ def http_header_block(
 
 
 def _clean(text: str) -> str:
-    return " ".join(str(text).replace("\r", " ").replace("\n", " ").split(" ")).strip()
+    """One line: CR, LF and runs of whitespace become one space."""
+    return " ".join(str(text).split())
 
 
 class _Writer:
