@@ -106,7 +106,8 @@ def import_file(path: Path, *, db_path: Path) -> ImportReport:
             if post_id is None:
                 unmatched.append(thread.post_url)
                 continue
-            saved = archive.attach_comments(post_id, thread.comments)
+            # The thread came from the export: the post's comment system says "import", not "missing".
+            saved = archive.attach_comments(post_id, thread.comments, system=importer.NAME)
             archive.record_capture(provenance(archive.load_post(post_id).url), post_id=post_id)
             counts["attached"] += 1
             counts["comments_new"] += saved.comments_new

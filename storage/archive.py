@@ -13,8 +13,9 @@ from types import TracebackType
 
 from sqlite_utils import Database
 
-from storage import anthologies, queries, series, writes
+from storage import anthologies, comment_systems, queries, series, writes
 from storage.anthology_build import build_anthology_record
+from storage.comment_systems import MissingThread
 from storage.errors import (
     ArchiveCorrupt,
     ArchiveLocked,
@@ -247,11 +248,15 @@ class Archive:
         with _translated(self.path):
             return writes.save_post(self._db, blog_id, post, thread_complete=thread_complete, now=self._now())
 
-    def attach_comments(self, post_id: int, comments: tuple[Comment, ...]) -> PostSaveResult:
+    def attach_comments(
+        self, post_id: int, comments: tuple[Comment, ...], *, system: str | None = None
+    ) -> PostSaveResult:
         """Add a thread kept outside the blog (Disqus; source ids namespaced, e.g. "disqus:123") to an archived
-        post, after its own thread. Re-attaching updates; later crawls of the blog never mark these removed."""
+        post, after its own thread. Re-attaching updates; later crawls of the blog never mark these removed.
+        The post's comment system then has origin "import" and no "missing" note; `system` ("disqus") names it
+        for a post that had none recorded."""
         with _translated(self.path):
-            return writes.attach_comments(self._db, post_id, comments, now=self._now())
+            return writes.attach_comments(self._db, post_id, comments, now=self._now(), system=system)
 
     def record_capture(self, capture: Capture, *, blog_id: int | None = None, post_id: int | None = None) -> int:
         """Store a fetch not tied to a saved post (home page, feed, sitemap); returns its id."""
@@ -283,8 +288,10 @@ class Archive:
         order: PostOrder = "published",
         category: str | None = None,
         tag: str | None = None,
+        missing_comments: bool = False,
     ) -> list[PostSummary]:
-        """A page of post summaries; `order` is one of `queries.PostOrder` ("published": newest first)."""
+        """A page of post summaries; `order` is one of `queries.PostOrder` ("published": newest first);
+        `missing_comments`: only posts whose comment thread could not be read (see `list_missing_threads`)."""
         with _translated(self.path):
             return queries.list_posts(
                 self._db,
@@ -295,6 +302,7 @@ class Archive:
                 order=order,
                 category=category,
                 tag=tag,
+                missing_comments=missing_comments,
             )
 
     def count_posts(
@@ -304,9 +312,23 @@ class Archive:
         series: str | None = None,
         category: str | None = None,
         tag: str | None = None,
+        missing_comments: bool = False,
     ) -> int:
         with _translated(self.path):
-            return queries.count_posts(self._db, blog_id=blog_id, series=series, category=category, tag=tag)
+            return queries.count_posts(
+                self._db,
+                blog_id=blog_id,
+                series=series,
+                category=category,
+                tag=tag,
+                missing_comments=missing_comments,
+            )
+
+    def list_missing_threads(self, *, blog_id: int | None = None) -> list[MissingThread]:
+        """Posts whose comment thread lives in a comment system that could not be read (origin "none"), with the
+        note saying what is missing; newest first."""
+        with _translated(self.path):
+            return comment_systems.list_missing_threads(self._db, blog_id=blog_id)
 
     def find_post(self, ref: str) -> int:
         """A post id from a row id or a URL; raises `NotFound`."""

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from storage.columns import decompress_body, parse_headers, parse_iso
+from storage.comment_systems import MISSING_FILTER, load_comment_system
 from storage.errors import NotFound
 from storage.records import (
     Asset,
@@ -124,14 +125,18 @@ def list_posts(
     order: PostOrder = "published",
     category: str | None = None,
     tag: str | None = None,
+    missing_comments: bool = False,
 ) -> list[PostSummary]:
     """One page of post summaries. `order`: "published" (newest first), "oldest", "title", or "series"
     (part number, then date), "author", "comments" (most first), "captured" (newest first) and their reverses
-    ("title_desc", "author_desc", "fewest_comments", "captured_oldest"). `category` and `tag` filter by name.
+    ("title_desc", "author_desc", "fewest_comments", "captured_oldest"). `category` and `tag` filter by name;
+    `missing_comments` keeps the posts whose thread a comment system holds and could not be read.
     Comment counts leave out comments removed upstream."""
     if order not in _ORDER_BY:
         raise ValueError(f"unknown post order {order!r}")
-    where, params = _post_filters(blog_id=blog_id, series=series, category=category, tag=tag)
+    where, params = _post_filters(
+        blog_id=blog_id, series=series, category=category, tag=tag, missing_comments=missing_comments
+    )
     sql = f"""
         SELECT p.id, p.blog_id, p.url, p.title, p.author, p.published_at, p.captured_at,
             s.name AS series_name, sp.number AS series_number,
@@ -164,11 +169,13 @@ def list_posts(
 
 
 def _post_filters(
-    *, blog_id: int | None, series: str | None, category: str | None, tag: str | None
+    *, blog_id: int | None, series: str | None, category: str | None, tag: str | None, missing_comments: bool = False
 ) -> tuple[list[str], list[Any]]:
     """WHERE terms over `posts AS p` (and `series AS s` when `series` is set) with their parameters."""
     where: list[str] = []
     params: list[Any] = []
+    if missing_comments:
+        where.append(MISSING_FILTER)
     if blog_id is not None:
         where.append("p.blog_id = ?")
         params.append(blog_id)
@@ -196,15 +203,18 @@ def count_posts(
     series: str | None = None,
     category: str | None = None,
     tag: str | None = None,
+    missing_comments: bool = False,
 ) -> int:
     """How many posts `list_posts` would list with the same filters."""
-    if series is None and category is None and tag is None:
+    if series is None and category is None and tag is None and not missing_comments:
         if blog_id is None:
             row = db.execute("SELECT count(*) FROM posts").fetchone()
         else:
             row = db.execute("SELECT count(*) FROM posts WHERE blog_id = ?", [blog_id]).fetchone()
         return int(row[0])
-    where, params = _post_filters(blog_id=blog_id, series=series, category=category, tag=tag)
+    where, params = _post_filters(
+        blog_id=blog_id, series=series, category=category, tag=tag, missing_comments=missing_comments
+    )
     joins = (
         "JOIN series_posts AS sp ON sp.post_id = p.id JOIN series AS s ON s.id = sp.series_id"
         if series is not None
@@ -265,6 +275,7 @@ def load_post(db: Database, post_id: int, *, with_asset_data: bool = False) -> P
         comments=_comments(db, post_id),
         images=_images(db, post_id, with_data=with_asset_data),
         captures=_captures(db, post_id),
+        comment_system=load_comment_system(db, post_id),
     )
 
 
@@ -447,12 +458,14 @@ def asset_for_url(db: Database, url: str) -> Asset | None:
 
 # -- for the desktop library tree, provenance view and watching
 
-TermKind = Literal["series", "category", "tag"]
+TermKind = Literal["series", "category", "tag", "missing_comments"]
+MISSING_COMMENTS_TERM = "Comments not captured"  # the one "missing_comments" term's name
 
 
 @dataclass(frozen=True, slots=True)
 class TermCount:
-    """A series, category or tag of one blog, with how many of that blog's posts carry it."""
+    """A series, category or tag of one blog, with how many of that blog's posts carry it; and kind
+    "missing_comments" (named `MISSING_COMMENTS_TERM`): the blog's posts whose thread could not be read."""
 
     kind: TermKind
     name: str
@@ -461,7 +474,8 @@ class TermCount:
 
 
 def list_terms(db: Database, *, blog_id: int | None = None) -> list[TermCount]:
-    """Every series, category and tag per blog with its post count, sorted by kind, then name (case folded)."""
+    """Every series, category and tag per blog with its post count, sorted by kind, then name (case folded);
+    last, per blog that has any, the count of posts whose comment thread could not be read."""
     blog_filter = "WHERE p.blog_id = ?" if blog_id is not None else ""
     params: list[Any] = [] if blog_id is None else [blog_id]
     sql = f"""
@@ -476,11 +490,15 @@ def list_terms(db: Database, *, blog_id: int | None = None) -> list[TermCount]:
         SELECT 'tag', t.name, p.blog_id, count(*)
         FROM post_tags AS pt JOIN tags AS t ON t.id = pt.tag_id JOIN posts AS p ON p.id = pt.post_id
         {blog_filter} GROUP BY p.blog_id, t.name
+        UNION ALL
+        SELECT 'missing_comments', ?, p.blog_id, count(*)
+        FROM post_comment_systems AS cs JOIN posts AS p ON p.id = cs.post_id
+        WHERE cs.origin = 'none'{"" if blog_id is None else " AND p.blog_id = ?"} GROUP BY p.blog_id
     """
-    rank = {"series": 0, "category": 1, "tag": 2}
+    rank = {"series": 0, "category": 1, "tag": 2, "missing_comments": 3}
     terms = [
         TermCount(kind=row["kind"], name=row["name"], blog_id=row["blog_id"], post_count=row["post_count"])
-        for row in db.query(sql, params * 3)
+        for row in db.query(sql, params * 3 + [MISSING_COMMENTS_TERM, *params])
     ]
     terms.sort(key=lambda term: (rank[term.kind], term.name.casefold(), term.blog_id))
     return terms

@@ -11,6 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.columns import BODY_COMPRESSION, compress_body, headers_json, iso, utc_iso
+from storage.comment_systems import mark_imported, save_comment_system
 from storage.errors import NotFound
 from storage.records import Asset, Blog, Capture, Comment, Post
 from storage.series import record_detection
@@ -146,6 +147,9 @@ def save_post(db: Database, blog_id: int, post: Post, *, thread_complete: bool =
             _replace_names(db, post_id, "categories", "post_categories", "category_id", post.categories)
         _replace_series(db, post_id, blog_id, post)
         new, changed, removed = _save_comments(db, post_id, post.comments, thread_complete, stamp)
+        save_comment_system(
+            db, post_id, post.comment_system, has_imported_comments=_has_attached_comments(db, post_id)
+        )
         for capture in post.captures:
             _insert_capture(db, capture, blog_id=blog_id, post_id=post_id)
         images_saved = _save_images(db, post_id, post, stamp)
@@ -160,14 +164,20 @@ def save_post(db: Database, blog_id: int, post: Post, *, thread_complete: bool =
     )
 
 
-def attach_comments(db: Database, post_id: int, comments: tuple[Comment, ...], *, now: datetime) -> PostSaveResult:
+def attach_comments(
+    db: Database, post_id: int, comments: tuple[Comment, ...], *, now: datetime, system: str | None = None
+) -> PostSaveResult:
     """Add or update comments kept outside the blog (an imported Disqus thread) on an archived post, in one
-    transaction. They are shown after the blog's own thread; nothing is marked removed, by this or by later crawls."""
+    transaction. They are shown after the blog's own thread; nothing is marked removed, by this or by later crawls.
+    The post's comment system then says the thread came from an import (origin "import", no "missing" note);
+    `system` names it ("disqus") for a post that had none recorded."""
     stamp = utc_iso(now)
     with write_transaction(db):
         if db.execute("SELECT 1 FROM posts WHERE id = ?", [post_id]).fetchone() is None:
             raise NotFound(f"No post with id {post_id} in the archive. Run `threadbook list` to see what is there.")
         new, changed, _ = _save_comments(db, post_id, comments, False, stamp, order_offset=ATTACHED_ORDER)
+        if comments:
+            mark_imported(db, post_id, name=system, at=stamp)
     return PostSaveResult(
         post_id=post_id, created=False, changed=bool(new or changed), comments_new=new, comments_changed=changed
     )
@@ -234,6 +244,14 @@ _COMMENT_CONTENT = ("parent_source_id", "author", "author_url", "published_at", 
 # Comments attached from outside the blog (an imported Disqus thread) sort after the blog's own thread, and a
 # crawl of the blog, which can't see them, never marks them removed.
 ATTACHED_ORDER = 1_000_000
+
+
+def _has_attached_comments(db: Database, post_id: int) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM comments WHERE post_id = ? AND thread_order >= ? AND removed_at IS NULL LIMIT 1",
+        [post_id, ATTACHED_ORDER],
+    ).fetchone()
+    return row is not None
 
 
 def _comment_content(comment: Comment) -> dict[str, Any]:

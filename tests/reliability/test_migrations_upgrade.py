@@ -89,6 +89,10 @@ def build_old_archive(path: Path, stop_before: str) -> list[str]:
         conn.execute("INSERT INTO post_categories (post_id, category_id, position) VALUES (1, 1, 0)")
         conn.execute("INSERT INTO series (id, blog_id, name) VALUES (1, 1, 'Press Visits')")
         conn.execute("INSERT INTO series_posts (series_id, post_id, number) VALUES (1, 1, 1), (1, 2, 2)")
+        if "m008_series_corrections_and_anthologies" in applied:
+            # From m008 on, Threadbook keeps what detection said next to series_posts (and rebuilds from it).
+            conn.execute("INSERT INTO series_detections (post_id, name, number) VALUES (1, 'Press Visits', 1)")
+            conn.execute("INSERT INTO series_detections (post_id, name, number) VALUES (2, 'Press Visits', 2)")
         if "m007_blog_watch_and_post_list_orders" in applied:
             conn.execute("UPDATE blogs SET watched = 1, watch_interval_hours = 6 WHERE id = 1")
     conn.close()
@@ -100,7 +104,7 @@ STEPS = KNOWN_MIGRATIONS[1:]  # stop before each of these: archives at schemas m
 
 @pytest.mark.parametrize("stop_before", STEPS)
 def test_upgrade_keeps_every_record(tmp_path: Path, stop_before: str) -> None:
-    """fault: an archive written by each earlier schema (m001 .. m007) opened by this build; result: recovered"""
+    """fault: an archive written by each earlier schema (m001 .. m008) opened by this build; result: recovered"""
     path = tmp_path / "old.sqlite"
     applied = build_old_archive(path, stop_before)
     assert applied == KNOWN_MIGRATIONS[: KNOWN_MIGRATIONS.index(stop_before)]
@@ -115,6 +119,7 @@ def test_upgrade_keeps_every_record(tmp_path: Path, stop_before: str) -> None:
         ]
         assert post.series is not None and (post.series.name, post.series.number) == ("Press Visits", 1)
         assert [c.etag for c in post.captures] == ['"e1"']
+        assert post.comment_system is None  # no archive before m009 knew comment systems
         previous = archive.previous_capture(POST_URL)
         assert previous is not None and previous.body == PAGE
         # Search over old rows: the Latin index (m002) and the CJK index (m003) are filled from existing data.
