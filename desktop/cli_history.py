@@ -92,7 +92,12 @@ def _print_list(record: PostHistory) -> None:
     console.print(table)
     removed = [c for c in record.archived_comments if c.removed_at is not None]
     if removed:
-        console.print(f"{len(removed)} comments went away upstream; the archive keeps them, marked removed.")
+        them = (
+            "1 comment went away upstream; the archive keeps it"
+            if len(removed) == 1
+            else (f"{len(removed)} comments went away upstream; the archive keeps them")
+        )
+        console.print(f"{them}, marked removed.")
     if len(record.versions) > 1:
         console.print("[dim]Compare two captures: threadbook history POST --diff A B[/dim]")
 
