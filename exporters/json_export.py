@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from exporters.output import atomic_output
-from storage.records import Asset, Blog, Comment, Post, SeriesRef
+from storage.records import Asset, Blog, Comment, CommentSystem, Post, SeriesRef
 
 FORMAT_NAME = "threadbook-archive"
 FORMAT_VERSION = 1
@@ -73,6 +73,21 @@ def post_to_dict(post: Post) -> dict[str, Any]:
         "comment_count_expected": post.comment_count_expected,
         "comments": [_comment_to_dict(comment) for comment in post.comments],
         "protected": post.protected,
+        "comment_system": _comment_system_to_dict(post.comment_system),
+    }
+
+
+def _comment_system_to_dict(system: CommentSystem | None) -> dict[str, Any] | None:
+    """Where the thread lives when the page doesn't serve it (Disqus, Isso, ...), and how much was read."""
+    if system is None:
+        return None
+    return {
+        "name": system.name,
+        "origin": system.origin,
+        "expected": system.expected,
+        "note": system.note,
+        "details": [[key, value] for key, value in system.details],
+        "detected_at": _utc_iso(system.detected_at) if system.detected_at is not None else None,
     }
 
 

@@ -13,9 +13,10 @@ import pytest
 from exporters import json_export
 from exporters.errors import ExportWriteFailed
 from exporters.json_export import archive_to_dict, write_archive_json
-from storage.records import Asset, Blog, Comment, Post, SeriesRef
+from storage.records import Asset, Blog, Comment, CommentSystem, Post, SeriesRef
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "threadbook-archive-v1.schema.json"
+SCHEMA_V2_PATH = SCHEMA_PATH.with_name("threadbook-archive-v2.schema.json")
 
 PLUS_TWO = timezone(timedelta(hours=2))
 MINUS_FIVE = timezone(timedelta(hours=-5))
@@ -68,6 +69,14 @@ def _blogs() -> list[Blog]:
         updated_at=None,
         body_md="",
         series=SeriesRef("Loose", None),
+        comment_system=CommentSystem(
+            name="disqus",
+            origin="none",
+            expected=143,
+            note="This post uses Disqus; 143 comments not captured: add a Disqus API key or import the export.",
+            details=(("shortname", "one-example"), ("identifier", "untold <2023>")),
+            detected_at=datetime(2024, 2, 1, 10, 0, tzinfo=PLUS_TWO),
+        ),
     )
     third = Post(
         url="https://one.example/naive",
@@ -143,6 +152,7 @@ EXPECTED: dict[str, Any] = {
                         },
                     ],
                     "protected": False,
+                    "comment_system": None,
                 },
                 {
                     "url": "https://one.example/2023/08/untold",
@@ -159,6 +169,15 @@ EXPECTED: dict[str, Any] = {
                     "comment_count_expected": None,
                     "comments": [],
                     "protected": False,
+                    "comment_system": {
+                        "name": "disqus",
+                        "origin": "none",
+                        "expected": 143,
+                        "note": "This post uses Disqus; 143 comments not captured: add a Disqus API key or import the "
+                        "export.",
+                        "details": [["shortname", "one-example"], ["identifier", "untold <2023>"]],
+                        "detected_at": "2024-02-01T08:00:00+00:00",
+                    },
                 },
                 {
                     "url": "https://one.example/naive",
@@ -175,6 +194,7 @@ EXPECTED: dict[str, Any] = {
                     "comment_count_expected": None,
                     "comments": [],
                     "protected": False,
+                    "comment_system": None,
                 },
             ],
         },
@@ -186,8 +206,11 @@ TOP_KEYS = ["format", "version", "exported_at", "blogs"]
 BLOG_KEYS = ["url", "title", "platform", "posts"]
 POST_KEYS = [
     "url", "title", "author", "published_at", "updated_at", "tags", "categories", "series", "markdown",
-    "images", "captured_at", "comment_count_expected", "comments", "protected"
+    "images", "captured_at", "comment_count_expected", "comments", "protected", "comment_system"
 ]  # fmt: skip
+# Keys added to version 1 after its first release: always written, optional in the schema (older files lack them).
+ADDED_POST_KEYS = ["comment_system"]
+COMMENT_SYSTEM_KEYS = ["name", "origin", "expected", "note", "details", "detected_at"]
 IMAGE_KEYS = ["url", "sha256", "media_type", "bytes"]
 COMMENT_KEYS = ["id", "parent", "author", "author_url", "published_at", "kind", "markdown", "removed_at"]
 
@@ -212,6 +235,8 @@ def test_keys_come_in_the_documented_order(tmp_path: Path) -> None:
             assert all(list(comment) == COMMENT_KEYS for comment in post["comments"])
             if post["series"] is not None:
                 assert list(post["series"]) == ["name", "number"]
+            if post["comment_system"] is not None:
+                assert list(post["comment_system"]) == COMMENT_SYSTEM_KEYS
 
 
 def test_file_is_utf8_without_ascii_escapes_and_ends_with_a_newline(tmp_path: Path) -> None:
@@ -296,11 +321,40 @@ def test_schema_names_exactly_the_keys_the_writer_writes() -> None:
     defs = _schema()["$defs"]
     assert _schema()["required"] == TOP_KEYS
     assert defs["blog"]["required"] == BLOG_KEYS
-    assert defs["post"]["required"] == POST_KEYS
+    assert defs["post"]["required"] == [key for key in POST_KEYS if key not in ADDED_POST_KEYS]
+    assert list(defs["post"]["properties"]) == POST_KEYS
     assert defs["image"]["required"] == IMAGE_KEYS
     assert defs["comment"]["required"] == COMMENT_KEYS
-    for name in ("blog", "post", "image", "comment"):
+    assert defs["commentSystem"]["required"] == COMMENT_SYSTEM_KEYS
+    for name in ("blog", "image", "comment", "commentSystem"):
         assert list(defs[name]["properties"]) == defs[name]["required"]
+
+
+def test_both_schemas_describe_posts_and_comment_systems_alike() -> None:
+    v1 = _schema()["$defs"]
+    v2 = json.loads(SCHEMA_V2_PATH.read_text(encoding="utf-8"))["$defs"]
+    assert v2["post"] == v1["post"]
+    assert v2["commentSystem"] == v1["commentSystem"]
+
+
+def test_a_file_written_before_comment_systems_still_validates(tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    loaded = json.loads(_write(tmp_path).read_text(encoding="utf-8"))
+    for post in loaded["blogs"][0]["posts"]:
+        del post["comment_system"]
+    assert list(jsonschema.Draft202012Validator(_schema()).iter_errors(loaded)) == []
+
+
+def test_schema_rejects_an_unknown_thread_origin(tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    loaded = json.loads(_write(tmp_path).read_text(encoding="utf-8"))
+    loaded["blogs"][0]["posts"][1]["comment_system"]["origin"] = "guessed"
+    loaded["blogs"][0]["posts"][1]["comment_system"]["details"] = [["only-a-key"]]
+    errors = list(jsonschema.Draft202012Validator(_schema()).iter_errors(loaded))
+    assert [list(error.path)[-1] for error in errors] == ["comment_system"]
+    reasons = " | ".join(sub.message for error in errors for sub in error.context or ())
+    assert "'guessed' is not one of" in reasons
+    assert "is too short" in reasons
 
 
 def test_times_match_the_schema_patterns(tmp_path: Path) -> None:
