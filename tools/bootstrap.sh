@@ -23,6 +23,17 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
+# The rendered fallback (ingest/render.py) drives Debian's Chromium through Playwright; its tests need it. Optional:
+# where apt can't install it (Ubuntu ships chromium as a snap), those tests skip and say why.
+if [ -n "$extras" ] && ! command -v chromium >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing chromium for the rendered-fallback tests"
+  $sudo apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+    || echo "Couldn't install chromium: the rendered-fallback tests will be skipped (or set THREADBOOK_CHROMIUM)."
+fi
+
 python=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv

@@ -1,0 +1,231 @@
+"""The rendered fallback in headless Chromium against pages of ours on a loopback server (issue 9, item 3)."""
+
+from __future__ import annotations
+
+import functools
+import glob
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from ingest.errors import BadUrl, IngestError
+from ingest.extract import extract_post_page
+from ingest.render import ENV_BROWSER, RenderedPage, RenderFailed, RenderUnavailable, render_available, render_page
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "rendered"
+THREAD = json.loads((FIXTURES / "thread.json").read_text(encoding="utf-8"))["comments"]
+
+_unavailable = render_available()
+needs_browser = pytest.mark.skipif(
+    _unavailable is not None,
+    reason=f"no browser to render with (tools/bootstrap.sh --test installs Debian's chromium): {_unavailable}",
+)
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Serves tests/fixtures/rendered, records every request, and adds a few endpoints that misbehave."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    seen: list[tuple[str, str]]  # (Host header, path), set on the partial
+    release: threading.Event
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+        pass
+
+    def do_GET(self) -> None:
+        self.seen.append((self.headers.get("Host", ""), self.path))
+        path = urlsplit(self.path).path
+        if path == "/bounce":  # a redirect to the refused host
+            port = self.headers.get("Host", "").rpartition(":")[2]
+            target = f"http://localhost:{port}/secret-by-redirect"
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if path == "/hang":  # headers, then nothing more, ever (until the test ends)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b"<!DOCTYPE html><html><head><title>Slow</title>")
+            self.wfile.flush()
+            self.release.wait(60)
+            return
+        super().do_GET()
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """Base URL of a loopback server over the fixture pages, and the list of requests it received."""
+    seen: list[tuple[str, str]] = []
+    release = threading.Event()
+    handler = functools.partial(type("Handler", (_Handler,), {"seen": seen, "release": release}), directory=FIXTURES)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", seen
+    release.set()
+    server.shutdown()
+    server.server_close()
+
+
+def only_127(url: str) -> bool:
+    """The test's address policy: 127.0.0.1 is "public", the name localhost is a refused host."""
+    return urlsplit(url).hostname == "127.0.0.1"
+
+
+def in_worker(work: Callable[[], RenderedPage]) -> RenderedPage:
+    """Run a rendering on a plain worker thread, as the app does, and hand back its result or exception."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["page"] = work()
+        except IngestError as exc:
+            box["error"] = exc
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(120)
+    assert not worker.is_alive(), "the rendering never returned"
+    if "error" in box:
+        raise box["error"]
+    page: RenderedPage = box["page"]
+    return page
+
+
+def profiles() -> set[str]:
+    return set(glob.glob(os.path.join(tempfile.gettempdir(), "threadbook-render-*")))
+
+
+@needs_browser
+def test_delayed_paged_folded_thread_is_rendered_whole_and_extracted_with_parents(
+    site: tuple[str, list[tuple[str, str]]],
+) -> None:
+    base, seen = site
+    url = base + "thread.html"
+    before = profiles()
+    started = time.monotonic()
+    page = in_worker(lambda: render_page(url, timeout=25, allow_url=only_127))
+    elapsed = time.monotonic() - started
+
+    assert page.url == url and page.final_url == url
+    offset = page.rendered_at.utcoffset()
+    assert offset is not None and offset.total_seconds() == 0
+    assert page.engine.startswith("chromium ") and "(playwright " in page.engine
+    # 2 "Load more" clicks, 8 comments with folded replies, and the "Older comments" link (clicked, went nowhere).
+    assert page.clicks == 11
+    assert page.requests >= 15  # page, css, script, the photo (aborted), thread.json 11 times
+    for comment in THREAD:
+        assert comment["text"] in page.html
+    assert not any(path.startswith("/elsewhere") for _, path in seen), "a click left the page"
+    assert profiles() <= before, "the temporary browser profile was left behind"
+
+    post_page = extract_post_page(page.html, page.final_url)
+    got = {c.source_id: c for c in post_page.comments}
+    assert len(post_page.comments) == len(THREAD) == 40
+    for comment in THREAD:
+        record = got[str(comment["id"])]
+        assert record.parent_source_id == (None if comment["parent"] is None else str(comment["parent"]))
+        assert record.author == comment["author"]
+        assert record.published_at is not None and record.published_at.isoformat().startswith(comment["date"][:19])
+        assert record.body_md.strip() == comment["text"]
+    assert max(c.depth for c in post_page.comments) == 2
+    assert elapsed < 25
+
+
+@needs_browser
+def test_file_urls_refused_hosts_redirects_and_sockets_are_blocked_and_counted(
+    site: tuple[str, list[tuple[str, str]]],
+) -> None:
+    base, seen = site
+    page = in_worker(
+        lambda: render_page(base + "hostile.html", timeout=10, allow_url=only_127, wait_selector="#results.done")
+    )
+
+    assert "root:" not in page.html
+    probes = {p: f"{p}: blocked" in page.html for p in ("passwd", "refused-host", "redirect")}
+    assert probes == {"passwd": True, "refused-host": True, "redirect": True}
+    assert "allowed: read allowed text from the test server" in page.html
+    refused = [path for host, path in seen if host.startswith("localhost")]
+    assert refused == [], f"the refused host was reached: {refused}"
+    # hostile.html, /passwd, /secret, /bounce, /allowed.txt, the pixel, the frame, the beacon: all counted.
+    assert page.requests >= 8
+
+
+@needs_browser
+def test_dialogs_popups_and_new_windows_neither_hang_nor_open(site: tuple[str, list[tuple[str, str]]]) -> None:
+    base, seen = site
+    started = time.monotonic()
+    page = in_worker(lambda: render_page(base + "popup.html", timeout=10, allow_url=only_127))
+
+    assert time.monotonic() - started < 10
+    assert "The thread survived the dialogs." in page.html
+    assert not any(path.startswith("/popup-target") for _, path in seen), "a popup window loaded"
+    assert [c.source_id for c in extract_post_page(page.html, page.final_url).comments] == ["1"]
+
+
+@needs_browser
+def test_a_page_that_never_loads_fails_by_the_deadline(site: tuple[str, list[tuple[str, str]]]) -> None:
+    base, _ = site
+    started = time.monotonic()
+    with pytest.raises(RenderFailed, match="didn't load within 2 s"):
+        in_worker(lambda: render_page(base + "hang", timeout=2, allow_url=only_127))
+    assert time.monotonic() - started < 8
+
+
+@needs_browser
+def test_a_page_whose_script_never_returns_is_killed_at_the_hard_deadline(
+    site: tuple[str, list[tuple[str, str]]], caplog: pytest.LogCaptureFixture
+) -> None:
+    base, _ = site
+    before = profiles()
+    started = time.monotonic()
+    with pytest.raises(RenderFailed, match="still busy after 2 s, so the browser was stopped"):
+        in_worker(lambda: render_page(base + "busy.html", timeout=2, allow_url=only_127))
+    assert time.monotonic() - started < 9
+    assert profiles() <= before
+    caplog.clear()  # "stopped revealing comments: time is up" is expected here
+
+
+@needs_browser
+def test_an_address_the_policy_refuses_is_not_rendered(site: tuple[str, list[tuple[str, str]]]) -> None:
+    base, _ = site
+    refused = base.replace("127.0.0.1", "localhost") + "thread.html"
+    with pytest.raises(RenderFailed, match="refused by Threadbook's address rules"):
+        render_page(refused, allow_url=only_127)
+
+
+def test_only_web_addresses_are_rendered() -> None:
+    with pytest.raises(BadUrl, match="only web addresses"):
+        render_page("file:///etc/passwd")
+
+
+def test_a_bogus_browser_path_is_reported_with_a_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_BROWSER, "/nonexistent/threadbook-test/chrome")
+    reason = render_available()
+    assert reason is not None
+    assert "THREADBOOK_CHROMIUM is set to /nonexistent/threadbook-test/chrome" in reason
+    assert "no browser program there" in reason
+    with pytest.raises(RenderUnavailable, match="no browser program there"):
+        render_page("http://127.0.0.1:9/")
+
+
+def test_missing_playwright_is_reported_with_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "playwright" else real(name, *a))
+    reason = render_available()
+    assert reason is not None and "needs Playwright" in reason and "pip install playwright" in reason
