@@ -47,14 +47,18 @@ def thread_flowables(
     reply deeper than the cap says whom it answers.
     """
     comments = post.comments
-    if not comments:
+    missing = missing_thread_note(post)
+    if not comments and not missing:
         return []
-    title = comments_title(len(comments))
+    title = comments_title(len(comments)) if comments else NOT_CAPTURED_TITLE
     heading = CommentsHeading(markup_text(title, family_name="sans", bold=True), heading_style)
     heading.outline_title, heading.bookmark_key = title, bookmark_key
     out: list[Flowable] = [heading]
+    if missing:
+        # The note names the site's comment service and counts: web-derived text, so escaped like any other.
+        out.append(Paragraph(markup_text(missing, italic=True), note_style))
     expected = post.comment_count_expected
-    if expected is not None and expected != len(comments):
+    if comments and expected is not None and expected != len(comments):
         out.append(Paragraph(f"The site counted {expected} comments; {len(comments)} could be archived.", note_style))
 
     step = styles.body.fontSize * 1.5
@@ -81,6 +85,23 @@ def thread_flowables(
     if current_indent:
         out.append(Indenter(left=-current_indent))
     return out
+
+
+NOT_CAPTURED_TITLE = "Comments (not captured)"
+
+
+def missing_thread_note(post: Post) -> str:
+    """What the book prints where a thread that could not be read would be ("" when nothing is missing).
+
+    A post whose comment system could not be read (origin "none") says so instead of looking like a post nobody
+    commented on; the note comes from the archive, with a plain fallback when it is empty.
+    """
+    system = post.comment_system
+    if system is None or system.origin != "none":
+        return ""
+    if system.note.strip():
+        return " ".join(system.note.split())
+    return f"This post's comments are kept by {system.name}; they could not be archived."
 
 
 def selected_depths(comments: tuple[Comment, ...]) -> list[int]:
