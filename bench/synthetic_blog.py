@@ -444,6 +444,11 @@ class SyntheticServer:
         """The first host's home page."""
         return self.urls[0]
 
+    @property
+    def pid(self) -> int | None:
+        """The serving process's id with `process=True`, else None."""
+        return int(self._child.pid) if self._child is not None else None
+
     def start(self) -> SyntheticServer:
         if self.process:
             context = multiprocessing.get_context("spawn")
