@@ -7,7 +7,7 @@ import os
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +43,11 @@ class ArchiveSettings:
     respect_robots: bool = True
     user_agent: str = ""  # "" means the honest default (ingest.fetch.default_user_agent)
     timeout: float = 30.0  # seconds a server may stay silent mid-answer before the request counts as failed
+    # Comment systems (issue 9): the headless-browser fallback runs the page's own scripts, so it is off by default.
+    render: bool = False
+    # The user's secrets: kept out of repr (so never in a log line or a traceback's locals) and never exported.
+    disqus_api_key: str | None = field(default=None, repr=False)
+    github_token: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +107,7 @@ def archive_blog(
             for capture in discovery.captures:  # provenance, and validators for the next run's conditional GETs
                 archive.record_capture(capture, blog_id=blog_id)
             total = len(discovery.post_urls)
+            thread_kwargs = thread_options_kwargs(crawl_post, settings)
             report = CrawlReport(blog_url=blog.url, posts_found=total)
             problems: list[str] = []
             counts = dict(new=0, changed=0, unchanged=0, comments_new=0, comments_total=0, removed=0, images=0)
@@ -119,6 +125,7 @@ def archive_blog(
                         known_asset=archive.asset_for_url,
                         fetch_images=settings.fetch_images,
                         cancelled=cancelled,
+                        **thread_kwargs,
                     )
                 except IngestError as exc:
                     problems.append(f"Skipped {post_url}: {exc}")
@@ -158,6 +165,24 @@ def archive_blog(
             return report
         finally:
             fetcher.close()
+
+
+def thread_options_kwargs(crawl: Callable[..., object], settings: ArchiveSettings) -> dict[str, object]:
+    """`{"thread_options": ThreadOptions(...)}` from the settings, for a `crawl_post` that takes it ({} otherwise).
+
+    Blank keys count as none. The keys go to the crawl only: never into a log line, a report or an export."""
+    import inspect
+
+    from ingest.comment_systems import ThreadOptions
+
+    if "thread_options" not in inspect.signature(crawl).parameters:
+        return {}
+    options = ThreadOptions(
+        render=settings.render,
+        disqus_api_key=(settings.disqus_api_key or "").strip() or None,
+        github_token=(settings.github_token or "").strip() or None,
+    )
+    return {"thread_options": options}
 
 
 def _fetch_settings(settings: ArchiveSettings) -> FetchSettings:
