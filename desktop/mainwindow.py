@@ -33,6 +33,7 @@ from desktop.capture_jobs import CaptureJobsMixin, plural, summarize_report
 from desktop.curation import CurationMixin
 from desktop.dialogs import AddBlogDialog, blog_url_problem
 from desktop.export_dialog import ExportDialog
+from desktop.history_view import HistoryDialog
 from desktop.jobs import JobsPanel
 from desktop.library import LibraryModel
 from desktop.models import PostFilter, PostListModel
@@ -545,12 +546,26 @@ class MainWindow(CurationMixin, CaptureJobsMixin, QMainWindow):
         dialog.open()
         return dialog
 
+    def show_history(self) -> HistoryDialog | None:
+        """The history of the post in the reader: its captures and what changed between them (read on workers)."""
+        post = self.reader.post
+        if post is None or post.id is None or self.archive_path is None:
+            self._show_error("Open a post first: the history is shown for the post in the reader.")
+            return None
+        dialog = HistoryDialog(
+            post.id, title=post.title, url=post.url, archive_path=self.archive_path, runner=self.runner, parent=self
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
     def _post_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
         posts = self.selected_posts()
         if len(posts) == 1:
             menu.addAction("Update this post").triggered.connect(lambda: self.update_post(posts[0]))
             menu.addAction(self.provenance_action)
+            menu.addAction(self.history_action)
             menu.addAction(self.capture_series_action)
         menu.addAction(self.add_to_anthology_action)
         menu.addAction(self.export_action)
