@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+from ingest.comment_systems import ThreadOptions
+from ingest.comment_systems.dispatch import thread_for_page
 from ingest.comments import merge_comment_pages
 from ingest.errors import FetchError, IngestError
 from ingest.extract import PostPage, comment_page_number, extract_post_page
@@ -45,6 +47,9 @@ def _never() -> bool:
     return False
 
 
+_NO_KEYS = ThreadOptions()  # no keys, no rendering: what the user gives is passed in by the front ends
+
+
 def crawl_post(
     url: str,
     fetcher: Fetcher,
@@ -53,11 +58,14 @@ def crawl_post(
     known_asset: Callable[[str], Asset | None] = _none,
     fetch_images: bool = True,
     cancelled: Callable[[], bool] = _never,
+    thread_options: ThreadOptions = _NO_KEYS,
 ) -> CrawledPost:
     """Fetch a post page, follow every comment page, fetch images the archive lacks, and merge the thread.
 
     `previous(url)` gives what the archive holds of a URL, so unchanged pages cost a 304 and no body.
     `known_asset(url)` gives an image already archived, so it is not fetched again.
+    When the page serves no comments but embeds a comment system (Disqus, Isso, ...), its thread is read through
+    that system's interface, or a rendering, as `thread_options` allow; `post.comment_system` says how it went.
     """
     problems: list[str] = []
     first_previous = previous(url)
@@ -76,6 +84,26 @@ def crawl_post(
         problems.extend(thread.problems)
     else:
         comments, thread_complete = merge_comment_pages(html.pages()), html.complete
+    comment_system = None
+    if not comments:  # no thread served by the blog itself: one a comment system's script loads? (issue 9)
+        page_html = decode_html(first_capture.body, dict(first_capture.headers).get("content-type"))
+        found = thread_for_page(
+            page_html,
+            first_capture.final_url,
+            fetcher,
+            options=thread_options,
+            previous=previous,
+            cancelled=cancelled,
+            detected_at=first_capture.fetched_at,
+        )
+        if found is not None:
+            comment_system = found.system
+            if found.thread is None:
+                thread_complete = False  # unread is not empty: never mark archived comments removed
+            else:
+                comments, thread_complete = found.thread.comments, found.thread.complete
+                captures.extend(found.thread.captures)
+                problems.extend(found.thread.problems)
 
     pieces = (fetcher, previous, captures, seen_urls, problems)
     body_md, body_images = _whole_body(first.post, first.body_page_urls, *pieces)
@@ -108,6 +136,12 @@ def crawl_post(
         url=normalize_url(first.canonical_url or first_capture.final_url),
         body_md=body_md,
         comments=comments,
+        comment_system=comment_system,
+        comment_count_expected=(
+            first.post.comment_count_expected
+            if first.post.comment_count_expected is not None or comment_system is None
+            else comment_system.expected
+        ),
         images=tuple(images),
         captures=tuple(captures),
         captured_at=first_capture.fetched_at,
