@@ -14,10 +14,12 @@ from rich.table import Table
 
 from desktop import exports, imports, tasks
 from desktop.cli_anthology import anthology
+from desktop.cli_comment_systems import show_lines, thread_heading, thread_options
 from desktop.cli_common import console, db_option, err_console, format_date, print_report, resolve_db, run_with_progress
 from desktop.cli_history import history_
 from desktop.cli_series import series_
 from desktop.cli_warc import export_warc_command, warc_selection_options
+from desktop.comment_notices import system_label
 from storage.records import (
     SNIPPET_END,
     SNIPPET_START,
@@ -56,14 +58,25 @@ def cli(verbose: int) -> None:
     help="Seconds to wait between two requests to the same host. Be kind to small blogs.",
 )
 @click.option("--no-images", is_flag=True, help="Don't download the posts' images.")
-def archive(url: str, db: Path | None, delay: float, no_images: bool) -> None:
+@thread_options
+def archive(
+    url: str,
+    db: Path | None,
+    delay: float,
+    no_images: bool,
+    render: bool,
+    disqus_key: str | None,
+    github_token: str | None,
+) -> None:
     """Archive every post of the blog at URL with its whole comment thread.
 
     URL is the blog's home page (or one post). Running it again fetches only what changed and adds new posts and
     comments; nothing already archived is removed.
     """
     db_path = resolve_db(db)
-    settings = tasks.ArchiveSettings(delay=delay, fetch_images=not no_images)
+    settings = tasks.ArchiveSettings(
+        delay=delay, fetch_images=not no_images, render=render, disqus_api_key=disqus_key, github_token=github_token
+    )
     report = run_with_progress(
         lambda progress, cancelled: tasks.archive_blog(
             url, db_path=db_path, settings=settings, progress=progress, cancelled=cancelled
@@ -84,7 +97,17 @@ def archive(url: str, db: Path | None, delay: float, no_images: bool) -> None:
     show_default=True,
     help="Seconds to wait between two requests to the same host.",
 )
-def update(blog_ref: str | None, all_blogs: bool, watched: bool, db: Path | None, delay: float) -> None:
+@thread_options
+def update(
+    blog_ref: str | None,
+    all_blogs: bool,
+    watched: bool,
+    db: Path | None,
+    delay: float,
+    render: bool,
+    disqus_key: str | None,
+    github_token: str | None,
+) -> None:
     """Re-capture blogs incrementally: new posts, new comments, changed pages only.
 
     \b
@@ -105,7 +128,7 @@ def update(blog_ref: str | None, all_blogs: bool, watched: bool, db: Path | None
         blog_ids = [b.id for b in blogs if str(b.id) == wanted or b.url.rstrip("/") == wanted]
         if not blog_ids:
             raise click.ClickException(f"No blog {blog_ref!r} in the archive. Run `threadbook list` to see them.")
-    settings = tasks.ArchiveSettings(delay=delay)
+    settings = tasks.ArchiveSettings(delay=delay, render=render, disqus_api_key=disqus_key, github_token=github_token)
     reports = tasks.update_blogs(db_path=db_path, blog_ids=blog_ids, watched_only=watched, settings=settings)
     if not reports:
         console.print("Nothing to update." + (" No watched blog is due." if watched else ""))
@@ -117,7 +140,12 @@ def update(blog_ref: str | None, all_blogs: bool, watched: bool, db: Path | None
 @db_option
 @click.option("--blog", "blog_ref", help="Only the posts of this blog (its URL or number).")
 @click.option("--series", help="Only the parts of this series, in order.")
-def list_(db: Path | None, blog_ref: str | None, series: str | None) -> None:
+@click.option(
+    "--missing-comments",
+    is_flag=True,
+    help="Only posts whose comments a comment system (Disqus, ...) keeps and that could not be captured.",
+)
+def list_(db: Path | None, blog_ref: str | None, series: str | None, missing_comments: bool) -> None:
     """List the archived blogs and their posts."""
     from storage.archive import open_archive
 
@@ -129,9 +157,10 @@ def list_(db: Path | None, blog_ref: str | None, series: str | None) -> None:
         for blog in blogs:
             if blog_ref and blog_ref not in (str(blog.id), blog.url, blog.url.rstrip("/")):
                 continue
-            posts = archive.list_posts(blog_id=blog.id, series=series)
-            if series and not posts:
+            posts = archive.list_posts(blog_id=blog.id, series=series, missing_comments=missing_comments)
+            if (series or missing_comments) and not posts:
                 continue
+            kept_by = {m.post_id: m for m in archive.list_missing_threads(blog_id=blog.id)}
             table = Table(
                 title=f"{blog.title} — {blog.url} ({blog.platform})",
                 title_justify="left",
@@ -150,10 +179,19 @@ def list_(db: Path | None, blog_ref: str | None, series: str | None) -> None:
                     format_date(post.published_at),
                     escape(post.title) + part,
                     escape(post.author or ""),
-                    str(post.comment_count),
+                    str(post.comment_count) + (" [yellow]![/yellow]" if post.id in kept_by else ""),
                 )
             console.print(table)
-            console.print(f"{len(posts)} posts, {blog.comment_count} comments\n")
+            console.print(f"{len(posts)} posts, {blog.comment_count} comments")
+            if kept_by:
+                names = ", ".join(sorted({escape(system_label(m.name)) for m in kept_by.values()}))
+                console.print(
+                    f"[yellow]![/yellow] {len(kept_by)} posts' comments are kept by {names} and were not captured: "
+                    "`threadbook show POST` says what to do."
+                    + ("" if missing_comments else " List them with --missing-comments."),
+                    soft_wrap=True,
+                )
+            console.print()
 
 
 @cli.command()
@@ -177,9 +215,10 @@ def _render_post_text(post: Post, *, comments: bool = True) -> str:
         lines.append(f"Series: {post.series.name}" + (f", part {post.series.number}" if post.series.number else ""))
     if post.categories or post.tags:
         lines.append("Filed under: " + ", ".join([*post.categories, *post.tags]))
+    lines += show_lines(post)
     lines += ["", post.body_md.strip() if not post.protected else "(This post is password-protected.)", ""]
     if comments:
-        lines.append(f"— {len(post.comments)} comments —")
+        lines.append(thread_heading(post))
         for c in post.comments:
             pad = "    " * c.depth
             kind = "" if c.kind == "comment" else f" [{c.kind}]"
