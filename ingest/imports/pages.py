@@ -9,6 +9,7 @@ Extraction is the crawler's: `extract_post_page` on each page, `merge_comment_pa
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -77,10 +78,14 @@ def rebuild_posts(captures: Sequence[Capture], *, only_url: str | None = None) -
     with that canonical URL is rebuilt (the history of one post). Never raises on bad HTML.
     """
     pages: list[_Page] = []
+    # The same bytes from the same URL read the same: a page answered "304 not modified" (or re-sent unchanged) is
+    # parsed once, dated by its first fetch, as the crawler dates a 304's relative dates by the body's fetch.
+    read: dict[tuple[str, str], PostPage] = {}
     for capture in sorted(captures, key=lambda c: c.fetched_at):
         if not is_html(capture):
             continue
-        page = read_page(capture)
+        key = (capture.final_url, hashlib.sha256(capture.body).hexdigest())
+        page = read.get(key) or read.setdefault(key, read_page(capture))
         if not page.is_post or page.post is None:
             continue
         try:
