@@ -18,6 +18,8 @@ THREAD_SELECTORS: tuple[str, ...] = (
     "#cusdis_thread iframe",
     "iframe.giscus-frame",
     "iframe.utterances-frame",
+    "#comments iframe",
+    ".comments iframe",
     "[itemtype*='schema.org/Comment']",
     "[data-comment-id]",
     "li.comment",

@@ -79,7 +79,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10
 MAX_FRAME_DEPTH = 3
 SETTLE_QUIET = 0.5  # seconds without DOM mutations (and without fresh requests) = settled
-SETTLE_FIRST_CHANGE = 1.5  # how long a click gets to start changing the page before it counts as doing nothing
+SETTLE_FIRST_CHANGE = 1.0  # how long a click gets to start changing the page before it counts as doing nothing
 SETTLE_CAP = 6.0  # a page that never stops changing (tickers, animations) is taken as it is after this
 PENDING_MAX_AGE = 3.0  # a request older than this is a long poll or a stream, not something to wait for
 POLL = 0.1
@@ -262,6 +262,7 @@ class RenderSession:
         """Click controls that reveal more of the thread, one at a time, until none is left or the limits hit."""
         clicks = 0
         while clicks < self.max_clicks:
+            self._check_alive()
             if self._left() < 1.0:
                 log.warning("render: stopped revealing comments on %s after %d clicks: time is up", self.url, clicks)
                 break
@@ -326,6 +327,7 @@ class RenderSession:
             page.wait_for_timeout(POLL * 1000)
             now = time.monotonic()
             count = self._mutations(page)
+            self._check_alive()
             if count != last:
                 last, last_change = count, now
             busy = any(now - since < PENDING_MAX_AGE for since in self.pending.values())
@@ -521,6 +523,11 @@ class RenderSession:
             pass  # already gone
 
     # --- time -------------------------------------------------------------------------------------------------
+
+    def _check_alive(self) -> None:
+        """Stop at once when the watchdog has killed the browser (run() turns this into the deadline message)."""
+        if self.killed.is_set():
+            raise RenderFailed(f"Rendering {self.url} was stopped at its deadline.")
 
     def _left(self) -> float:
         return self.soft_deadline - time.monotonic()
