@@ -106,6 +106,7 @@ class Discovery:
     cancelled: bool = False
     problems: tuple[str, ...] = ()  # user-readable notes on sources that failed
     captures: tuple[Capture, ...] = ()  # every page discovery fetched (home, feeds, sitemaps), for provenance
+    modified: tuple[tuple[str, datetime], ...] = ()  # (post URL, the sitemap's <lastmod>) where a sitemap gives one
 
 
 @dataclass
@@ -142,6 +143,7 @@ class _Run:
     captures: list[Capture] = field(default_factory=list)
     feed_urls: list[str] = field(default_factory=list)
     sitemap_urls: list[str] = field(default_factory=list)
+    lastmod: dict[str, datetime] = field(default_factory=dict)  # post URL -> the sitemap's <lastmod>
     stopped: bool = False
 
     def fetch(self, url: str, *, accept: str | None = None) -> Capture:
@@ -251,6 +253,7 @@ def _discover(url: str, run: _Run, *, from_feed: bool) -> Discovery:
         listing_pages=listing_pages,
         cancelled=run.stopped,
         problems=tuple(run.problems),
+        modified=tuple((url, run.lastmod[url]) for url in post_urls if url in run.lastmod),
     )
 
 
@@ -427,6 +430,9 @@ def _read_sitemaps(page: BlogPage, home: str, run: _Run) -> tuple[_Found, set[st
             continue
         typed = typed or kind == "posts"
         _add_sitemap_entries(found, sitemap, kind)
+        run.lastmod.update(
+            (_key(e.url, home), e.lastmod) for e in sitemap.entries if e.lastmod and same_site(e.url, home)
+        )
     return found, page_urls, typed
 
 
