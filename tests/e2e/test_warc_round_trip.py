@@ -168,3 +168,31 @@ def test_a_selection_of_one_post_holds_only_its_captures(tmp_path: Path, twice_a
     assert result.returncode == 0, result.stderr
     uris = {r[1] for r in records(out) if r[0] in ("response", "revisit")}
     assert uris == mine
+
+
+def test_the_series_anthology_and_a_blog_as_selections(tmp_path: Path, twice_archived: Path) -> None:
+    db = tmp_path / "anthology.sqlite"
+    shutil.copyfile(twice_archived, db)
+    with open_archive(db) as archive:
+        spec = archive.create_anthology("guests", from_series=SERIES)
+        post_ids = [entry.post_id for entry in spec.entries]
+        expected = {s.capture.final_url for i in post_ids for s in history.post_captures(archive, i)}
+        blog = archive.list_blogs()[0]
+    out = export_warc(db_path=db, out_path=tmp_path / "a.warc.gz", selection=WarcSelection(anthology="guests")).path
+    found = records(out)
+    pages = {r[1] for r in found if r[0] in ("response", "revisit") and "/wp-content/uploads/" not in r[1]}
+    assert pages == expected
+    assert b"anthology Guest Week" in found[0][3]
+    whole = export_warc(db_path=db, out_path=tmp_path / "b.warc.gz", selection=WarcSelection(blog=blog.url))
+    uris = {r[1] for r in records(whole.path)}
+    assert {blog.url, blog.url + "feed/", blog.url + "wp-sitemap.xml"} <= uris  # the blog's own fetches come too
+    assert expected < uris
+
+
+def test_a_file_that_is_not_a_warc_names_the_formats(tmp_path: Path) -> None:
+    fake = tmp_path / "pages.warc"
+    fake.write_text("<!doctype html><html><body>Not an archive</body></html>", encoding="utf-8")
+    result = run("import", str(fake), db=tmp_path / "never.sqlite")
+    assert result.returncode == 1
+    assert "not an export Threadbook can read" in result.stderr and "WARC" in result.stderr
+    assert not (tmp_path / "never.sqlite").exists()
