@@ -64,7 +64,7 @@ def _key(page: PostPage, capture: Capture) -> str:
         return capture.final_url
 
 
-def _is_comment_page(capture: Capture, page: PostPage) -> bool:
+def _is_comment_page(capture: Capture) -> bool:
     number = comment_page_number(capture.final_url)
     if number is None:
         number = comment_page_number(capture.url)
@@ -94,10 +94,7 @@ def rebuild_posts(captures: Sequence[Capture], *, only_url: str | None = None) -
             continue
         pages.append(_Page(capture, page, _key(page, capture), own_url))
     body_page_urls = {
-        normalize_url(url)
-        for item in pages
-        if not _is_comment_page(item.capture, item.page)
-        for url in item.page.body_page_urls
+        normalize_url(url) for item in pages if not _is_comment_page(item.capture) for url in item.page.body_page_urls
     }
     by_key: dict[str, list[_Page]] = {}
     for item in pages:
@@ -118,7 +115,7 @@ def rebuild_posts(captures: Sequence[Capture], *, only_url: str | None = None) -
 
 def _visits(items: list[_Page], all_by_url: dict[str, list[_Page]]) -> list[RebuiltPost]:
     """The visits of one post: its items are in fetch order."""
-    starts = [i for i, item in enumerate(items) if not _is_comment_page(item.capture, item.page)]
+    starts = [i for i, item in enumerate(items) if not _is_comment_page(item.capture)]
     if not starts:
         return []  # only comment pages of this post: nothing to hang them on
     result: list[RebuiltPost] = []

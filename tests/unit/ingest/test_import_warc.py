@@ -172,3 +172,24 @@ def test_sniff_knows_warc_and_nothing_else() -> None:
     assert warc.sniff(b"WARC/1.0\r\n")
     assert not warc.sniff(b"<?xml version='1.0'?><rss/>")
     assert not warc.sniff(b"\x1f\x8b\x08\x00")
+
+
+def test_a_visit_that_refetched_only_the_post_page_keeps_the_whole_thread(server: SampleBlogServer) -> None:
+    """Comment pages not fetched again in a later visit are read from their latest earlier capture."""
+    base = server.origin + THREE_PAGES["path"]
+    stream = io.BytesIO()
+    writer = WARCWriter(stream, gzip=True)
+    for url, date in (
+        (base, "2025-01-01T10:00:00Z"),
+        (base + "comment-page-1/", "2025-01-01T10:00:01Z"),
+        (base + "comment-page-2/", "2025-01-01T10:00:02Z"),
+        (base, "2025-03-01T10:00:00Z"),  # the second visit: the post page alone
+    ):
+        with urllib.request.urlopen(url, timeout=10) as response:
+            writer.write_record(_record(writer, url, date, response.read()))
+    first, second = warc.parse(stream.getvalue(), source_name="two-visits.warc.gz").blogs[0].posts
+    assert len(first.comments) == len(second.comments) == len(THREE_PAGES["comments"])
+    pages = [base, base + "comment-page-1/", base + "comment-page-2/"]
+    assert first.captures[0].final_url == base and sorted(c.final_url for c in first.captures) == pages
+    assert second.captures[0].fetched_at.month == 3 and sorted(c.final_url for c in second.captures) == pages
+    assert [c.fetched_at.month for c in second.captures[1:]] == [1, 1]  # carried pages keep their own dates
