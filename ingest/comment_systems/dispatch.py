@@ -11,7 +11,7 @@ from importlib import import_module
 from urllib.parse import urlsplit
 
 from ingest.comment_systems import ThreadOptions
-from ingest.comment_systems.api import DISQUS_API, GITHUB_API, ReadContext, ThreadUnreadable
+from ingest.comment_systems.api import DISQUS_API, GITHUB_API, ReadContext
 from ingest.comment_systems.detect import DetectedSystem, detect_comment_system
 from ingest.errors import IngestError
 from ingest.fetch import Fetcher, non_public_address
@@ -144,9 +144,6 @@ def _record(
     )
 
 
-__all__ = ["SystemThread", "ThreadUnreadable", "read_comment_system", "reader_for", "thread_for_page", "unread_note"]
-
-
 def thread_for_page(
     html: str,
     page_url: str,
@@ -176,18 +173,20 @@ def thread_for_page(
         public_only=blog_address is None or on_loopback,
         trusted_host=urlsplit(page_url).hostname,
         allow_loopback=on_loopback,
-        github_api=API_BASES.github,
-        disqus_api=API_BASES.disqus,
+        github_api=API_SETTINGS.github,
+        disqus_api=API_SETTINGS.disqus,
+        page_size=API_SETTINGS.page_size,
     )
     return read_comment_system(found, ctx, detected_at=detected_at)
 
 
 @dataclass(slots=True)
-class ApiBases:
-    """Where the hosted APIs live; tests point them at loopback servers."""
+class ApiSettings:
+    """Where the hosted APIs live and how many comments to ask per page; tests point them at loopback servers."""
 
     github: str = GITHUB_API
     disqus: str = DISQUS_API
+    page_size: int = 100
 
 
-API_BASES = ApiBases()
+API_SETTINGS = ApiSettings()

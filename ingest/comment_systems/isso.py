@@ -111,7 +111,8 @@ class _Reader:
             if self.pages >= MAX_PAGES or len(self.items) >= MAX_COMMENTS:
                 self.complete = False
                 return
-            payload = self._get({"uri": self.uri, "parent": parent, "limit": self.size, "offset": got})
+            raw_id = parent.removeprefix(PREFIX)
+            payload = self._get({"uri": self.uri, "parent": raw_id, "limit": self.size, "offset": got})
             page = [r for r in _list(payload.get("replies")) if isinstance(r, dict)]
             fresh = [r for r in page if _id(r) not in self.seen]
             if not fresh:  # an old Isso without `offset`: the first page again; the rest can't be reached
