@@ -14,6 +14,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from ingest.comments import merge_comment_pages
 from ingest.encoding import decode_html
@@ -71,6 +72,14 @@ def _is_comment_page(capture: Capture) -> bool:
     return number is not None
 
 
+def _starts_visit(item: _Page) -> bool:
+    """The post's own page: not a comment page, and not a variant of the post's URL that normalizing hides
+    (`?replytocom=41`, tracking parameters), which a recursive crawler such as wget fetches once per comment."""
+    if _is_comment_page(item.capture):
+        return False
+    return urlsplit(item.capture.final_url).query == urlsplit(item.key).query
+
+
 def rebuild_posts(captures: Sequence[Capture], *, only_url: str | None = None) -> list[RebuiltPost]:
     """Every visit of every post page among `captures` (any order), oldest first, each extracted with its thread.
 
@@ -115,7 +124,7 @@ def rebuild_posts(captures: Sequence[Capture], *, only_url: str | None = None) -
 
 def _visits(items: list[_Page], all_by_url: dict[str, list[_Page]]) -> list[RebuiltPost]:
     """The visits of one post: its items are in fetch order."""
-    starts = [i for i, item in enumerate(items) if not _is_comment_page(item.capture)]
+    starts = [i for i, item in enumerate(items) if _starts_visit(item)]
     if not starts:
         return []  # only comment pages of this post: nothing to hang them on
     result: list[RebuiltPost] = []

@@ -6,6 +6,8 @@ import gzip
 import hashlib
 import io
 import json
+import shutil
+import subprocess
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -193,3 +195,16 @@ def test_a_visit_that_refetched_only_the_post_page_keeps_the_whole_thread(server
     assert first.captures[0].final_url == base and sorted(c.final_url for c in first.captures) == pages
     assert second.captures[0].fetched_at.month == 3 and sorted(c.final_url for c in second.captures) == pages
     assert [c.fetched_at.month for c in second.captures[1:]] == [1, 1]  # carried pages keep their own dates
+
+
+@pytest.mark.skipif(shutil.which("wget") is None, reason="wget is not installed")
+def test_a_wget_warc_file_of_a_recursive_fetch(server: SampleBlogServer, tmp_path: Path) -> None:
+    """wget --warc-file follows every link of the post, `?replytocom=N` variants included: those are not visits."""
+    url = server.origin + THREE_PAGES["path"]
+    command = ["wget", "-q", "--warc-file=site", "-r", "-l", "1", "--no-parent", "-e", "robots=off", url]
+    subprocess.run(command, cwd=tmp_path, timeout=60, check=False)  # wget's exit status counts 404s it met
+    data = gzip.decompress((tmp_path / "site.warc.gz").read_bytes())
+    [post] = warc.parse(data, source_name="site.warc.gz").blogs[0].posts
+    assert post.url == url
+    assert [c.source_id for c in post.comments] == [c["id"] for c in THREE_PAGES["comments"]]
+    assert any("replytocom=" in c.final_url for c in post.captures)  # kept as provenance of the one visit
