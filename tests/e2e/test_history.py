@@ -135,3 +135,23 @@ def test_bad_version_numbers_and_posts_are_one_line_errors(changed_blog: Changed
     assert "has 2 captures; there is no capture 7" in result.stderr and "Traceback" not in result.stderr
     missing = run("history", changed_blog.origin + "/no/such/post/", db=changed_blog.db)
     assert missing.returncode == 1 and "Traceback" not in missing.stderr and missing.stderr.strip()
+
+
+def test_the_sample_blog_refuses_edits_it_cannot_make(tmp_path: Path) -> None:
+    import make_sample_blog
+
+    truth = make_sample_blog.build_site(tmp_path / "site")
+    post = next(p for p in truth["posts"] if p["comment_pages"] == 3)
+    parent = next(c["parent"] for c in post["comments"] if c["parent"])
+    with pytest.raises(ValueError, match="has replies"):
+        make_sample_blog.build_site(tmp_path / "site", removed_comments=[parent])
+    with pytest.raises(KeyError, match="no comment 999999"):
+        make_sample_blog.build_site(tmp_path / "site", removed_comments=["999999"])
+    with pytest.raises(KeyError, match="is not in its text"):
+        make_sample_blog.build_site(
+            tmp_path / "site", changed_posts=[{"post_path": post["path"], "replace": [["no such words", "x"]]}]
+        )
+    changed = make_sample_blog.build_site(
+        tmp_path / "site", changed_posts=[{"post_path": post["path"], "title": "New"}]
+    )
+    assert next(p for p in changed["posts"] if p["path"] == post["path"])["title"] == "New"
