@@ -16,6 +16,7 @@ from storage.records import AnthologySummary, BlogSummary
 
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 10  # the PostFilter a node selects
 GROUPS = (("series", "Series"), ("category", "Categories"), ("tag", "Tags"))
+MISSING_COMMENTS_LABEL = "Comments not captured"
 ANTHOLOGIES = "Anthologies"
 
 
@@ -35,8 +36,9 @@ def _text_item(text: str, post_filter: PostFilter, record: object = None) -> QSt
 
 
 class LibraryModel(QStandardItemModel):
-    """Top level: "All blogs" (the whole archive), then one row per blog; under a blog, groups of its series,
-    categories and tags. Columns: name, posts, comments. Every node carries the `PostFilter` it selects."""
+    """Top level: "All blogs" (the whole archive), then one row per blog; under a blog, "Comments not captured"
+    when some of its posts' threads could not be read, then groups of its series, categories and tags.
+    Columns: name, posts, comments. Every node carries the `PostFilter` it selects."""
 
     COLUMNS = ("Library", "Posts", "Comments")
 
@@ -96,6 +98,17 @@ class LibraryModel(QStandardItemModel):
             item.setText(f"{label}  ◉")
             tip += f"\nWatched: updated every {watched.interval_hours:g} hours while Threadbook runs"
         item.setToolTip(f"<p style='white-space:pre'>{html.escape(tip)}</p>")
+        for term in self._terms:
+            if term.blog_id == blog.id and term.kind == "missing_comments" and term.post_count:
+                # Right under the blog, where it is seen: its posts whose thread a comment system kept from us.
+                child = _text_item(
+                    f"⚠ {MISSING_COMMENTS_LABEL}", PostFilter(blog_id=blog.id, missing_comments=True), term
+                )
+                child.setToolTip(
+                    "<p>Posts whose comments a comment system (Disqus, …) keeps and Threadbook could not read. "
+                    "Open one to see what is missing and what to do.</p>"
+                )
+                item.appendRow([child, _count_item(term.post_count), QStandardItem("")])
         for kind, heading in GROUPS:
             terms = [t for t in self._terms if t.blog_id == blog.id and t.kind == kind]
             if not terms:
@@ -149,6 +162,8 @@ class LibraryModel(QStandardItemModel):
         blog_item = self.itemFromIndex(blog_index)
         for group_row in range(blog_item.rowCount() if blog_item is not None else 0):
             group = blog_item.child(group_row)
+            if group.data(FILTER_ROLE) == post_filter:  # a node right under the blog ("Comments not captured")
+                return group.index()
             for row in range(group.rowCount()):
                 if group.child(row).data(FILTER_ROLE) == post_filter:
                     return group.child(row).index()

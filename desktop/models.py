@@ -24,15 +24,25 @@ PREVIEW_CHARS = 300  # comment text shown in the tree's column; the full text is
 
 @dataclass(frozen=True, slots=True)
 class PostFilter:
-    """Which posts a list shows: a blog (None: all), and at most one of series, category, tag."""
+    """Which posts a list shows: a blog (None: all), and at most one of series, category, tag; or only the posts
+    whose comment thread a comment system keeps and could not be read (`missing_comments`)."""
 
     blog_id: int | None = None
     series: str | None = None
     category: str | None = None
     tag: str | None = None
+    missing_comments: bool = False
 
     def kwargs(self) -> dict[str, Any]:
-        return {"blog_id": self.blog_id, "series": self.series, "category": self.category, "tag": self.tag}
+        kwargs: dict[str, Any] = {
+            "blog_id": self.blog_id,
+            "series": self.series,
+            "category": self.category,
+            "tag": self.tag,
+        }
+        if self.missing_comments:  # only when set: a PostSource without the filter still serves the others
+            kwargs["missing_comments"] = True
+        return kwargs
 
 
 class PostSource(Protocol):
@@ -48,6 +58,7 @@ class PostSource(Protocol):
         order: PostOrder = "published",
         category: str | None = None,
         tag: str | None = None,
+        missing_comments: bool = False,
     ) -> list[PostSummary]: ...
 
     def count_posts(
@@ -57,6 +68,7 @@ class PostSource(Protocol):
         series: str | None = None,
         category: str | None = None,
         tag: str | None = None,
+        missing_comments: bool = False,
     ) -> int: ...
 
 

@@ -6,7 +6,7 @@ import html
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.comment_notices import thread_notice
 from desktop.models import CommentTreeModel, comment_author_label, format_datetime
-from storage.records import Asset, Comment, Post
+from storage.records import Asset, Comment, CommentSystem, Post
 
 # Raw HTML in a post's Markdown is shown as text, never interpreted: it came from the web.
 MARKDOWN_FEATURES = QTextDocument.MarkdownFeature(
@@ -41,6 +42,13 @@ MARKDOWN_FEATURES = QTextDocument.MarkdownFeature(
 )
 EXTERNAL_SCHEMES = frozenset({"http", "https"})
 DOCUMENT_MARGIN = 12  # px around the post's text
+# The thread banner's colours: amber when comments are missing, pale blue when they came from elsewhere.
+BANNER_STYLES = {
+    "missing": "QLabel { background: #fff4ce; color: #4a3b00; border: 1px solid #e0c062; border-radius: 4px;"
+    " padding: 6px 8px; margin-bottom: 4px; }",
+    "info": "QLabel { background: #e8f1fb; color: #10304f; border: 1px solid #a9c6e8; border-radius: 4px;"
+    " padding: 6px 8px; margin-bottom: 4px; }",
+}
 MAX_IMAGE_WIDTH = 1600  # px; wider archived images are scaled down before layout
 
 
@@ -185,6 +193,44 @@ class ArchiveTextBrowser(QTextBrowser):
             self.external_link_opened.emit(url)
 
 
+class ThreadBanner(QLabel):
+    """A plain-text notice over the thread. Its height follows its wrapped text: a word-wrapped label in a
+    splitter pane is otherwise squeezed to one line or less when the pane is short."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # the note holds site-provided names: never rich text
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setObjectName("threadBanner")
+        self.hide()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        super().setText(text)
+        self._fit_height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def text_height(self, width: int) -> int:
+        """The height the wrapped text needs at `width`, with the style sheet's padding, border and margin.
+
+        QLabel.heightForWidth wraps at a narrower width than it draws with (two lines where one fits)."""
+        margins = self.contentsMargins()
+        inner = max(width - margins.left() - margins.right(), 40)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        text = self.fontMetrics().boundingRect(QRect(0, 0, inner, 0), flags, self.text()).height()
+        return text + margins.top() + margins.bottom() + 2
+
+    def _fit_height(self) -> None:
+        height = self.text_height(max(self.width(), 200))
+        if height != self.minimumHeight() or height != self.maximumHeight():
+            self.setFixedHeight(height)
+
+
 class CommentThreadView(QWidget):
     """The comment thread as an indented tree, with the selected comment's full text below it."""
 
@@ -229,6 +275,15 @@ class CommentThreadView(QWidget):
         buttons.addWidget(self.expand_button)
         buttons.addWidget(self.collapse_button)
 
+        # Where the thread came from, or what is missing (issue 9). Plain text: the note names the site's
+        # comment service and counts, web-derived text that must never be read as Qt rich text.
+        self.banner = ThreadBanner()
+        # Shown in place of the tree when nothing of a thread that exists could be read: an empty tree would
+        # look like a post nobody commented on.
+        self.filler = QWidget()
+        self.filler.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.filler.hide()
+
         detail_box = QWidget()
         detail_layout = QVBoxLayout(detail_box)
         detail_layout.setContentsMargins(0, 0, 0, 0)
@@ -245,24 +300,45 @@ class CommentThreadView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
+        layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.filler, 1)
         self.set_comments(())
 
-    def set_comments(self, comments: tuple[Comment, ...], *, expected: int | None = None) -> None:
-        """Show a thread in display order; `expected` is the count the site states, when it says more."""
+    def set_comments(
+        self, comments: tuple[Comment, ...], *, expected: int | None = None, system: CommentSystem | None = None
+    ) -> None:
+        """Show a thread in display order; `expected` is the count the site states, when it says more; `system`
+        the comment system it lives in, shown in a banner above it (what is missing, or where it came from)."""
         self.model.set_comments(comments)
         self.tree.expandAll()
         count = self.model.comment_count()
         pingbacks = sum(1 for comment in comments if comment.kind != "comment")
+        missing = system is not None and system.origin == "none"
         text = f"{count:,} comment{'s' if count != 1 else ''}"
+        if missing and not count:
+            text = "Comments not captured"
         if pingbacks:
             text += f" ({pingbacks:,} pingback{'s' if pingbacks != 1 else ''})"
         if expected is not None and expected > count:
             text += f" — the site says {expected:,}"
         self.heading.setText(text)
+        self._show_banner(system)
+        unread = missing and not count
+        self.splitter.setVisible(not unread)
+        self.filler.setVisible(unread)
         self.expand_button.setEnabled(count > 0)
         self.collapse_button.setEnabled(count > 0)
         self._show_comment(None)
+
+    def _show_banner(self, system: CommentSystem | None) -> None:
+        notice = thread_notice(system)
+        if notice and system is not None:
+            kind = "missing" if system.origin == "none" else "info"
+            self.banner.setProperty("kind", kind)
+            self.banner.setStyleSheet(BANNER_STYLES[kind])  # before the text: its padding counts in the height
+        self.banner.setText(notice)
+        self.banner.setVisible(bool(notice))
 
     def expand_all(self) -> None:
         self.tree.expandAll()
@@ -374,7 +450,7 @@ class PostReader(QWidget):
             body = "*This post is password-protected; its text was not archived.*\n\n" + body
         self.body.show_markdown(body, post.images)
         self.body.verticalScrollBar().setValue(0)
-        self.thread_view.set_comments(post.comments, expected=post.comment_count_expected)
+        self.thread_view.set_comments(post.comments, expected=post.comment_count_expected, system=post.comment_system)
 
     @staticmethod
     def _byline(post: Post) -> str:

@@ -1,5 +1,6 @@
 """The user's preferences (QSettings) and the Settings dialog: archive file, recent archives, capture politeness,
-User-Agent, default export options, and how often watched blogs are checked."""
+User-Agent, comment systems (rendering, Disqus key, GitHub token), default export options, and how often watched
+blogs are checked."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -41,12 +43,18 @@ class AppSettings:
         value = self.qsettings.value(key, default)
         return value in (True, "true", "1", 1) if not isinstance(value, bool) else value
 
+    def _secret(self, key: str) -> str | None:
+        return str(self.qsettings.value(key, "") or "").strip() or None
+
     def archive_settings(self) -> ArchiveSettings:
         return ArchiveSettings(
             delay=self._float("capture/delay", 1.0),
             fetch_images=self._bool("capture/fetch_images", True),
             respect_robots=self._bool("capture/respect_robots", True),
             user_agent=str(self.qsettings.value("capture/user_agent", "") or ""),
+            render=self._bool("comments/render", False),
+            disqus_api_key=self._secret("comments/disqus_api_key"),
+            github_token=self._secret("comments/github_token"),
         )
 
     def set_archive_settings(self, settings: ArchiveSettings) -> None:
@@ -54,6 +62,17 @@ class AppSettings:
         self.qsettings.setValue("capture/fetch_images", settings.fetch_images)
         self.qsettings.setValue("capture/respect_robots", settings.respect_robots)
         self.qsettings.setValue("capture/user_agent", settings.user_agent)
+        # Comment systems (issue 9). The keys are stored in the user's settings file in plain text, like other
+        # desktop apps' tokens without a keyring; docs/gui.md says so. They never go into the archive or a log.
+        self.qsettings.setValue("comments/render", settings.render)
+        for key, value in (
+            ("comments/disqus_api_key", settings.disqus_api_key),
+            ("comments/github_token", settings.github_token),
+        ):
+            if value and value.strip():
+                self.qsettings.setValue(key, value.strip())
+            else:
+                self.qsettings.remove(key)
 
     def page_size(self) -> str:
         value = str(self.qsettings.value("export/page_size", "A4"))
@@ -125,6 +144,7 @@ class SettingsDialog(QDialog):
         self.page_combo.addItems(list(PAGE_SIZES))
         self.page_combo.setCurrentText(settings.page_size())
         self.export_dir_edit = QLineEdit(str(settings.export_dir()))
+        comments_group = self._comment_systems_group(current)
 
         form = QFormLayout()
         form.addRow("Archive file:", archive_label)
@@ -142,7 +162,37 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(comments_group)
         layout.addWidget(buttons)
+
+    def _comment_systems_group(self, current: ArchiveSettings) -> QGroupBox:
+        """Rendering and the keys that unlock comment threads kept outside the page (Disqus, giscus, ...)."""
+        group = QGroupBox("Comment systems")
+        self.render_check = QCheckBox("Read comments no interface serves from a rendering of the page")
+        self.render_check.setChecked(current.render)
+        render_warning = QLabel(
+            "This runs the page's own scripts in a headless browser (contained: no files, no popups). Off by default."
+        )
+        render_warning.setWordWrap(True)
+        render_warning.setEnabled(False)
+        self.disqus_edit = QLineEdit(current.disqus_api_key or "")
+        self.disqus_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.disqus_edit.setPlaceholderText("Disqus public API key (optional)")
+        self.github_edit = QLineEdit(current.github_token or "")
+        self.github_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.github_edit.setPlaceholderText("GitHub token, for giscus and utterances (optional)")
+        keys_note = QLabel(
+            "Keys are stored in your settings file on this computer, never in the archive or its exports."
+        )
+        keys_note.setWordWrap(True)
+        keys_note.setEnabled(False)
+        form = QFormLayout(group)
+        form.addRow("", self.render_check)
+        form.addRow("", render_warning)
+        form.addRow("Disqus API key:", self.disqus_edit)
+        form.addRow("GitHub token:", self.github_edit)
+        form.addRow("", keys_note)
+        return group
 
     def accept(self) -> None:
         self.settings.set_archive_settings(
@@ -151,6 +201,9 @@ class SettingsDialog(QDialog):
                 fetch_images=self.images_check.isChecked(),
                 respect_robots=self.robots_check.isChecked(),
                 user_agent=self.agent_edit.text().strip(),
+                render=self.render_check.isChecked(),
+                disqus_api_key=self.disqus_edit.text().strip() or None,
+                github_token=self.github_edit.text().strip() or None,
             )
         )
         self.settings.set_page_size(self.page_combo.currentText())
