@@ -133,6 +133,15 @@ class HistoryDialog(QDialog):
         self.diff_view.setFont(mono)
         self.diff_view.setPlaceholderText("Choose two captures to see what changed in the post's text.")
         self.highlighter = DiffHighlighter(self.diff_view.document())
+        self.older_text, self.newer_text = QPlainTextEdit(), QPlainTextEdit()
+        side_by_side = QSplitter(Qt.Orientation.Horizontal)
+        for view in (self.older_text, self.newer_text):
+            view.setReadOnly(True)
+            view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+            side_by_side.addWidget(view)
+        self.text_tabs = QTabWidget()
+        self.text_tabs.addTab(self.diff_view, "Changes")
+        self.text_tabs.addTab(side_by_side, "Side by side")
 
         self.lists: dict[str, QListWidget] = {}
         self.tabs = QTabWidget()
@@ -149,7 +158,7 @@ class HistoryDialog(QDialog):
         comments_box.addWidget(self.tabs)
         comments_box.addWidget(self.comment_view)
         right = QSplitter(Qt.Orientation.Horizontal)
-        right.addWidget(self.diff_view)
+        right.addWidget(self.text_tabs)
         right.addWidget(comments_box)
         right.setSizes([600, 400])
         outer = QSplitter(Qt.Orientation.Vertical)
@@ -262,14 +271,14 @@ class HistoryDialog(QDialog):
         self.diff = diff
         a, b = diff.older, diff.newer
         if diff.text_diff:
-            text = diff.text_diff
-            if len(text) > DIFF_TEXT_LIMIT:
-                text = text[:DIFF_TEXT_LIMIT] + "\n… (cut: the diff is longer)"
+            text = _capped(diff.text_diff)
         elif a.number == b.number:
             text = f"Capture {a.number} compared with itself. Choose two different captures."
         else:
             text = f"The post's text is the same in captures {a.number} and {b.number}."
         self.diff_view.setPlainText(text)
+        self.older_text.setPlainText(f"Capture {a.number} ({a.fetched_at:%Y-%m-%d %H:%M} UTC)\n\n{_capped(a.text)}")
+        self.newer_text.setPlainText(f"Capture {b.number} ({b.fetched_at:%Y-%m-%d %H:%M} UTC)\n\n{_capped(b.text)}")
         for key, changes in (("appeared", diff.appeared), ("changed", diff.changed), ("disappeared", diff.disappeared)):
             widget = self.lists[key]
             widget.clear()
@@ -300,6 +309,11 @@ class HistoryDialog(QDialog):
         parts.append(f"\nIn capture {a}:\n{change.before if change.before is not None else '(not there)'}")
         parts.append(f"\nIn capture {b}:\n{change.after if change.after is not None else '(gone)'}")
         self.comment_view.setPlainText("\n".join(parts))
+
+
+def _capped(text: str) -> str:
+    """At most DIFF_TEXT_LIMIT characters: a text view with more is sluggish."""
+    return text if len(text) <= DIFF_TEXT_LIMIT else text[:DIFF_TEXT_LIMIT] + "\n… (cut: the rest is in the archive)"
 
 
 def _excerpt(text: str, limit: int = 120) -> str:

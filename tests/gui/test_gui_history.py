@@ -73,6 +73,10 @@ def test_the_dialog_lists_captures_and_shows_the_newest_change(qtbot, runner, ch
     # The hostile markup is shown as the characters it is (markdownify escapes the "<" in the Markdown).
     assert "+A late note: \\<b>not bold\\</b> \\<img src=x onerror=alert(1)> stays text." in text
     assert isinstance(dialog.diff_view, QPlainTextEdit) and dialog.diff_view.isReadOnly()
+    older, newer = dialog.older_text.toPlainText(), dialog.newer_text.toPlainText()
+    assert older.startswith("Capture 1 (") and newer.startswith("Capture 2 (")
+    assert "A late note" not in older and "A late note: \\<b>not bold" in newer
+    assert dialog.text_tabs.tabText(1) == "Side by side"
     assert [dialog.lists[k].count() for k in ("appeared", "changed", "disappeared")] == [0, 1, 1]
     gone = dialog.lists["disappeared"].item(0).text()
     assert gone.startswith(f"#{changed['removed']} ") and "kept, marked removed" in gone
