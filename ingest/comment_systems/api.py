@@ -174,10 +174,10 @@ def body_markdown(html: object, base_url: str) -> str:
 
 
 def author_link(url: object, base_url: str) -> str | None:
-    """The commenter's web address, if it is an http(s) one."""
-    if not isinstance(url, str) or not url.strip():
+    """The commenter's web address, if it is an absolute http(s) one (Commento writes "undefined" for none)."""
+    if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
         return None
-    return safe_url(url, base_url, schemes=frozenset({"http", "https"}))
+    return safe_url(url.strip(), base_url, schemes=frozenset({"http", "https"}))
 
 
 def name_of(value: object) -> str:

@@ -51,7 +51,9 @@ def read_thread(found: DetectedSystem, ctx: ReadContext) -> ThreadFetch:
         total = reader.read()
     except FetchError as exc:
         if exc.status == 404 and not reader.items:
-            return ThreadFetch((), tuple(client.captures), complete=True)  # nobody has commented yet
+            # Isso before 0.12 answers 404 for a thread nobody commented on yet; a wrong address answers it too, so
+            # it is an empty thread but never a complete one (that would mark archived comments removed).
+            return ThreadFetch((), tuple(client.captures), complete=False)
         raise ThreadUnreadable(status_message(LABEL, exc)) from exc
     comments = display_order(reader.items)
     complete = reader.complete and (total is None or len(comments) >= total)
