@@ -53,8 +53,11 @@ def thread_notice(system: CommentSystem | None) -> str:
     day = _day(system.detected_at)
     if system.origin == "none":
         return missing_note(system)
+    note = " ".join(system.note.split())
     if system.origin == "api":
         text = f"Comments read from {label}'s interface" + (f" on {day}" if day else "") + "."
+    elif system.origin == "rendered" and note.startswith("Comments read from a rendering"):
+        return f"{label}: {note}"  # the crawl's own note already says when and how
     elif system.origin == "rendered":
         text = (
             "Comments read from a rendering of the page"
@@ -65,7 +68,6 @@ def thread_notice(system: CommentSystem | None) -> str:
         text = f"Comments imported from a {label} export."
     else:
         text = f"Comments ({label}) read from the page" + (f" on {day}" if day else "") + "."
-    note = " ".join(system.note.split())
     return f"{text} {note}" if note else text
 
 

@@ -159,3 +159,19 @@ def test_list_marks_and_filters_posts_with_missing_comments(archive_with_systems
     assert "Walk missing" in only.output
     assert not any(f"Walk {name}" in only.output for name in ("isso", "rendered", "plain"))
     assert "1 posts," in only.output
+
+
+def test_notices_for_each_origin() -> None:
+    from desktop.comment_notices import thread_notice
+
+    crawl_note = "Comments read from a rendering of the page (its scripts ran in a headless browser) on 2025-02-03."
+    rendered = CommentSystem("commento", "rendered", 3, crawl_note, (), DETECTED)
+    assert thread_notice(rendered) == f"Commento: {crawl_note}"  # the crawl's note is not said twice
+    assert thread_notice(CommentSystem("disqus", "import")) == "Comments imported from a Disqus export."
+    partial = CommentSystem("isso", "api", 9, "Only part of the Isso thread could be read (4 comments).")
+    assert (
+        thread_notice(partial)
+        == "Comments read from Isso's interface. Only part of the Isso thread could be read (4 comments)."
+    )
+    assert thread_notice(CommentSystem("hyvor", "none", 5)) == "This post uses Hyvor Talk. 5 comments not captured."
+    assert thread_notice(None) == ""

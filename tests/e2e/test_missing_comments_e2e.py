@@ -1,0 +1,169 @@
+"""End to end (issue 9 item 4): archive a loopback post whose comments Disqus keeps, with no Disqus key; the archive
+then says what is missing in `threadbook show`, in the JSON export and in the GUI reader, instead of an empty thread."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from PySide6.QtCore import QSettings
+
+from desktop import exports, tasks
+from desktop.cli import cli
+from desktop.cli_comment_systems import DISQUS_KEY_ENV, GITHUB_TOKEN_ENV
+from storage.archive import open_archive
+
+POST_PATH = "/2024/05/slow-starter/"
+# Our own page: a post with no comments in its HTML; Disqus's embed script would load 12 of them.
+POST_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>A slow starter | Loop Bakery</title>
+<meta property="og:type" content="article">
+<meta property="og:title" content="A slow starter">
+</head>
+<body>
+<article class="post">
+<h1 class="entry-title">A slow starter</h1>
+<div class="entry-meta">By <span class="author">Pell</span>
+on <time datetime="2024-05-02T08:00:00+02:00">May 2</time></div>
+<div class="entry-content">
+<p>The rye starter took eleven days this time. Warmth helped more than feeding twice.</p>
+<p>Next week: the same flour with a colder kitchen.</p>
+</div>
+</article>
+<div id="disqus_thread"></div>
+<p><a href="POST_URL#disqus_thread"><span class="disqus-comment-count"
+  data-disqus-identifier="loop-77">12 Comments</span></a></p>
+<script>
+var disqus_config = function () {
+  this.page.url = "POST_URL";
+  this.page.identifier = "loop-77";
+};
+(function() {
+  var d = document, s = d.createElement("script");
+  s.src = "https://loopbakery.disqus.com/embed.js";
+  (d.head || d.body).appendChild(s);
+})();
+</script>
+<noscript>Please enable JavaScript to view the comments powered by Disqus.</noscript>
+</body>
+</html>
+"""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        host = self.headers.get("Host", "")
+        if self.path == POST_PATH:
+            body = POST_PAGE.replace("POST_URL", f"http://{host}{POST_PATH}").encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+        else:
+            body = b"not here"
+            self.send_response(404)
+            self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's name)
+        pass
+
+
+@pytest.fixture
+def post_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{POST_PATH}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Refuse every connection that is not to loopback (and count them): no key means nothing is asked of Disqus."""
+    refused: list[str] = []
+    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            refused.append(str(host))
+            raise socket.gaierror(f"test: no network for {host}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        if isinstance(address, tuple) and not ipaddress.ip_address(address[0]).is_loopback:
+            refused.append(str(address[0]))
+            raise ConnectionRefusedError("test: no network")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.delenv(DISQUS_KEY_ENV, raising=False)
+    monkeypatch.delenv(GITHUB_TOKEN_ENV, raising=False)
+    return refused
+
+
+def test_a_disqus_thread_without_a_key_is_reported_missing_everywhere(
+    qtbot: Any, tmp_path: Path, post_url: str, loopback_only: list[str]
+) -> None:
+    db = tmp_path / "loop.sqlite"
+    report = tasks.archive_blog(post_url, db_path=db, settings=tasks.ArchiveSettings(delay=0.0, fetch_images=False))
+    assert report.posts_new == 1, report.problems
+    assert loopback_only == []  # nothing was asked of Disqus or any other host
+
+    with open_archive(db) as archive:
+        [missing] = archive.list_missing_threads()
+        post = archive.load_post(missing.post_id)
+    system = post.comment_system
+    assert system is not None and (system.name, system.origin, system.expected) == ("disqus", "none", 12)
+    assert post.comments == ()
+    assert "Disqus" in system.note and "12 comments not captured" in system.note
+    assert "Disqus API key" in system.note
+
+    shown = CliRunner().invoke(cli, ["show", str(missing.post_id), "--db", str(db)])
+    assert shown.exit_code == 0, shown.output
+    flat = " ".join(shown.output.split())
+    assert "Comment system: Disqus (not captured, 12 stated)" in flat
+    assert " ".join(system.note.split()) in flat
+    assert "— comments not captured —" in flat
+
+    listed = CliRunner().invoke(cli, ["list", "--missing-comments", "--db", str(db)], env={"COLUMNS": "200"})
+    assert "A slow starter" in listed.output
+
+    out = exports.export_json(db_path=db, out_path=tmp_path / "loop.json")
+    [exported] = json.loads(out.read_text(encoding="utf-8"))["blogs"][0]["posts"]
+    assert exported["comments"] == []
+    assert exported["comment_system"]["name"] == "disqus"
+    assert exported["comment_system"]["origin"] == "none"
+    assert exported["comment_system"]["expected"] == 12
+    assert exported["comment_system"]["note"] == system.note
+
+    from desktop.mainwindow import MainWindow
+
+    window = MainWindow(None, settings=QSettings(str(tmp_path / "gui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    try:
+        with qtbot.waitSignal(window.archive_opened, timeout=10_000):
+            window.open_archive_file(db)
+        window.show()
+        window.show_post(missing.post_id)
+        banner = window.reader.thread_view.banner
+        qtbot.waitUntil(banner.isVisible)
+        assert banner.text() == " ".join(system.note.split())
+        assert window.reader.thread_view.heading.text().startswith("Comments not captured")
+    finally:
+        window.close()
