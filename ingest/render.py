@@ -23,7 +23,15 @@ from pathlib import Path
 from ingest.errors import BadUrl, IngestError
 from ingest.urls import is_http_url
 
-__all__ = ["ENV_BROWSER", "RenderFailed", "RenderUnavailable", "RenderedPage", "render_available", "render_page"]
+__all__ = [
+    "ENV_BROWSER",
+    "RenderFailed",
+    "RenderUnavailable",
+    "RenderedPage",
+    "find_browser",
+    "render_available",
+    "render_page",
+]
 
 ENV_BROWSER = "THREADBOOK_CHROMIUM"  # the path of the Chromium (or Chrome) program to render with, if set
 _SYSTEM_BROWSERS = ("/usr/bin/chromium",)  # Debian's package
@@ -120,8 +128,9 @@ def render_page(
 
 
 def find_browser() -> str:
-    """The browser program to render with: $THREADBOOK_CHROMIUM, Debian's chromium, Chromium or Chrome on PATH,
-    then Playwright's own download. Raises `RenderUnavailable` (with what to install) when there is none."""
+    """The browser program to render with: $THREADBOOK_CHROMIUM, Debian's chromium, Chromium or Chrome on PATH
+    (or in their usual macOS/Windows places), then Playwright's own download. Raises `RenderUnavailable` (with
+    what to install) when there is none."""
     if importlib.util.find_spec("playwright") is None:
         raise RenderUnavailable(
             "Rendering pages needs Playwright, which isn't installed. Install it with: python -m pip install "
@@ -142,10 +151,26 @@ def find_browser() -> str:
         found = shutil.which(name)
         if found:
             return found
+    for path in _app_browsers():
+        if _is_program(path):
+            return path
     bundled = _bundled_browser()
     if bundled is not None:
         return bundled
     raise RenderUnavailable(f"Rendering pages needs a Chromium browser, and none was found. {_INSTALL_HINT}")
+
+
+def _app_browsers() -> list[str]:
+    """Where Chrome and Chromium install themselves on macOS and Windows (they are not on PATH there)."""
+    if sys.platform == "darwin":
+        return [
+            "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+            "/Applications/Chromium.app/Contents/MacOS/Chromium",
+        ]
+    if sys.platform == "win32":
+        roots = [os.environ.get(name, "") for name in ("PROGRAMFILES", "PROGRAMFILES(X86)", "LOCALAPPDATA")]
+        return [os.path.join(root, "Google", "Chrome", "Application", "chrome.exe") for root in roots if root]
+    return []
 
 
 def _is_program(path: str) -> bool:

@@ -83,6 +83,7 @@ SETTLE_FIRST_CHANGE = 1.0  # how long a click gets to start changing the page be
 SETTLE_CAP = 6.0  # a page that never stops changing (tickers, animations) is taken as it is after this
 PENDING_MAX_AGE = 3.0  # a request older than this is a long poll or a stream, not something to wait for
 POLL = 0.1
+LAUNCH_TIMEOUT = 20.0  # seconds for the browser to start (more than 10x what it takes here)
 _HOP_HEADERS = frozenset({"host", "cookie", "content-length"})  # not carried to the next hop of a redirect
 
 
@@ -108,9 +109,7 @@ class RenderSession:
         self.user_agent = user_agent
         self.wait_selector = wait_selector
         self.started = time.monotonic()
-        self.soft_deadline = self.started + timeout
-        # The grace leaves time to read the DOM and close the browser; past it the browser is killed.
-        self.hard_deadline = self.soft_deadline + min(10.0, max(2.0, timeout / 4))
+        self._start_clock()
         self.requests = 0
         self.blocked = 0
         self.pending: dict[Request, float] = {}
@@ -125,14 +124,21 @@ class RenderSession:
     # --- the run ----------------------------------------------------------------------------------------------
 
     def run(self) -> RenderedPage:
-        """Render the page; the browser and its profile are gone when this returns or raises."""
+        """Render the page; the browser and its profile are gone when this returns or raises.
+
+        Starting the browser has its own limit (LAUNCH_TIMEOUT, enforced by Playwright); the page's `timeout`
+        and the watchdog's hard deadline count from the moment the browser is up, so a slow start on a busy
+        machine doesn't eat the page's time.
+        """
         profile = tempfile.mkdtemp(prefix="threadbook-render-")
-        watchdog = threading.Timer(max(0.0, self.hard_deadline - time.monotonic()), self._kill)
-        watchdog.daemon = True
-        watchdog.start()
+        watchdog: threading.Timer | None = None
         try:
             with sync_playwright() as playwright:
                 context = self._launch(playwright, profile)
+                self._start_clock()
+                watchdog = threading.Timer(max(0.0, self.hard_deadline - time.monotonic()), self._kill)
+                watchdog.daemon = True
+                watchdog.start()
                 try:
                     return self._render(context)
                 finally:
@@ -151,8 +157,9 @@ class RenderSession:
                 "Try again later; if it keeps failing, turn rendering off for this blog."
             ) from exc
         finally:
-            watchdog.cancel()
-            shutil.rmtree(profile, ignore_errors=True)
+            if watchdog is not None:
+                watchdog.cancel()
+            _remove_profile(profile)
 
     def _launch(self, playwright: Playwright, profile: str) -> BrowserContext:
         running_as_root = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -163,7 +170,7 @@ class RenderSession:
                 headless=True,
                 args=list(CHROMIUM_FLAGS),
                 chromium_sandbox=not running_as_root,  # Chromium refuses its sandbox as root; only then --no-sandbox
-                timeout=self._ms_left(),
+                timeout=LAUNCH_TIMEOUT * 1000,
                 service_workers="block",
                 accept_downloads=False,
                 permissions=[],
@@ -418,8 +425,9 @@ class RenderSession:
                 route.abort("blockedbyclient")
                 return
             self._forward(route)
-        except PlaywrightError as exc:  # the page or browser went away meanwhile
-            log.debug("render: request %s not completed: %s", request.url[:200], _first_line(exc))
+        except PlaywrightError as exc:  # unreachable, timed out, or the page went away meanwhile
+            log.debug("render: request %s failed: %s", request.url[:200], _first_line(exc))
+            _quietly(lambda: route.abort("failed"))  # an unanswered request would hold the page until the deadline
 
     def _refusal(self, request: Request, url: str | None = None) -> str | None:
         url = url or request.url
@@ -524,6 +532,11 @@ class RenderSession:
 
     # --- time -------------------------------------------------------------------------------------------------
 
+    def _start_clock(self) -> None:
+        self.soft_deadline = time.monotonic() + self.timeout
+        # The grace leaves time to read the DOM and close the browser; past it the browser is killed.
+        self.hard_deadline = self.soft_deadline + min(10.0, max(2.0, self.timeout / 4))
+
     def _check_alive(self) -> None:
         """Stop at once when the watchdog has killed the browser (run() turns this into the deadline message)."""
         if self.killed.is_set():
@@ -558,6 +571,16 @@ def inline_frames(html: str, frames: dict[str, tuple[str, str]]) -> str:
         holder.tail = element.tail
         element.getparent().replace(element, holder)
     return str(lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>"))
+
+
+def _remove_profile(profile: str) -> None:
+    """Delete the throwaway profile; the browser's last helper processes may still be closing files in it."""
+    for _ in range(20):
+        shutil.rmtree(profile, ignore_errors=True)
+        if not os.path.exists(profile):
+            return
+        time.sleep(0.1)
+    log.info("render: couldn't remove the temporary browser profile %s", profile)
 
 
 def _browser_pid(context: BrowserContext) -> int | None:
@@ -607,5 +630,7 @@ def _playwright_version() -> str:
 
 
 def _first_line(exc: BaseException) -> str:
+    """The first line of Playwright's message, without its "Page.goto: " prefix."""
     text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__
+    line = re.sub(r"^[A-Za-z]+\.[a-z_]+: ", "", text[0]) if text else type(exc).__name__
+    return line[:200]
