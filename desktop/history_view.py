@@ -116,6 +116,8 @@ class HistoryDialog(QDialog):
         self.table.currentCellChanged.connect(self._on_row_changed)
 
         self.older_box, self.newer_box = QComboBox(), QComboBox()
+        for box in (self.older_box, self.newer_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.older_box.currentIndexChanged.connect(self._on_pair_changed)
         self.newer_box.currentIndexChanged.connect(self._on_pair_changed)
         pair = QHBoxLayout()
