@@ -31,6 +31,7 @@ class DomSelectors:
     date: tuple[str, ...]  # attribute values (datetime, title) or text
     body: tuple[str, ...]
     deleted: str = ""  # true for a deleted placeholder (no author or text)
+    parent: str = ""  # the parent comment when it is not an ancestor (replies kept in a wrapper beside it)
 
 
 SELECTORS: dict[str, DomSelectors] = {
@@ -54,6 +55,8 @@ SELECTORS: dict[str, DomSelectors] = {
         author_url=(),
         date=(f".//*[{_cls('comment__time')}]/@title", ".//time/@datetime", f".//*[{_cls('comment__time')}]"),
         body=(f".//*[{_cls('comment__text')}]", f".//*[{_cls('raw-content')}]"),
+        # div.thread > (article#remark42__comment-A, div.thread > article#remark42__comment-B): B answers A.
+        parent=f"ancestor::*[{_cls('thread')}][2]/*[starts-with(@id, 'remark42__comment-')]",
     ),
     # Commento's commento.js: div#commento-comment-card-HEX, replies in #commento-comment-children-HEX inside it.
     "commento": DomSelectors(
@@ -94,6 +97,8 @@ def read_dom_comments(html: str, url: str, name: str) -> tuple[Comment, ...]:
     raw: list[RawComment] = []
     for element, source_id in items.items():
         parent = next((items[a] for a in element.iterancestors() if a in items), None)
+        if parent is None and selectors.parent:
+            parent = next((items[p] for p in element.xpath(selectors.parent) if p in items), None)
         deleted = bool(selectors.deleted) and bool(element.xpath(selectors.deleted))
         body = _own(element, selectors.body, items)
         author = _own(element, selectors.author, items)
