@@ -32,7 +32,7 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -149,6 +149,9 @@ class SyntheticBlog:
         self._cache: dict[int, tuple[SyntheticComment, ...]] = {}
         self._cache_lock = threading.Lock()
         self.posts: tuple[SyntheticPost, ...] = self._make_posts()
+        self._generated = [post.comment_count for post in self.posts]  # comments made from the seed, per post
+        self._added: dict[int, list[SyntheticComment]] = {}  # comments added later (add_comment)
+        self._next_id = 1_000 + comments
         self._by_path = {post.path: post for post in self.posts}
         self._by_id = {post.id: post for post in self.posts}
 
@@ -189,6 +192,36 @@ class SyntheticBlog:
             next_comment += counts[index]
         return tuple(posts)
 
+    # -- changes upstream (in-process servers only: a server process has its own copy) ---------------------------
+
+    def add_comment(
+        self, post: SyntheticPost, *, parent: int | None = None, at: datetime | None = None
+    ) -> SyntheticPost:
+        """A new comment on `post` (now, or `at`), as a reader would post it; returns the post as it now is."""
+        comments = self.comments_of(post)
+        depth = next((c.depth + 1 for c in comments if c.id == parent), 0) if parent is not None else 0
+        moment = at or datetime.now(UTC).replace(microsecond=0)
+        comment = SyntheticComment(self._next_id, parent, depth, "Late Reader", None, moment, ("Still reading this.",))
+        self._next_id += 1
+        with self._cache_lock:
+            self._added.setdefault(post.index, []).append(comment)
+            self._cache.pop(post.index, None)
+        return self._replace_post(replace(post, comment_count=post.comment_count + 1))
+
+    def edit_post(self, post: SyntheticPost, *, at: datetime | None = None) -> SyntheticPost:
+        """Mark `post` edited (now, or `at`): its modified date and its page change."""
+        moment = at or datetime.now(UTC).replace(microsecond=0)
+        return self._replace_post(replace(post, modified_at=moment, title=post.title + " (revised)"))
+
+    def _replace_post(self, post: SyntheticPost) -> SyntheticPost:
+        posts = list(self.posts)
+        posts[post.index] = post
+        self.posts = tuple(posts)
+        self._by_path[post.path] = post
+        self._by_id[post.id] = post
+        self.__dict__.pop("latest_comments", None)
+        return post
+
     def post_by_path(self, path: str) -> SyntheticPost | None:
         return self._by_path.get(path)
 
@@ -201,7 +234,7 @@ class SyntheticBlog:
             cached = self._cache.get(post.index)
         if cached is not None:
             return cached
-        made = self._make_comments(post)
+        made = self._make_comments(post) + tuple(self._added.get(post.index, ()))
         with self._cache_lock:
             if len(self._cache) > 512:  # a bounded cache: a 5,000-post blog must not hold 100,000 comments at once
                 self._cache.clear()
@@ -237,7 +270,7 @@ class SyntheticBlog:
     def _comment_times(self, post: SyntheticPost) -> list[datetime]:
         rng = random.Random(f"{self.seed}:times:{post.index}")
         moment, times = post.published_at, []
-        for _ in range(post.comment_count):
+        for _ in range(self._generated[post.index]):
             moment += timedelta(minutes=rng.randint(3, 400))
             times.append(moment)
         return times
@@ -271,6 +304,11 @@ class SyntheticBlog:
     def latest_comments(self) -> list[tuple[datetime, int, int]]:
         """Every comment as (time, post index, number in post), newest first: the comments feed and REST `after`."""
         rows = [(moment, post.index, k) for post in self.posts for k, moment in enumerate(self._comment_times(post))]
+        rows += [
+            (comment.published_at, index, self._generated[index] + k)
+            for index, added in self._added.items()
+            for k, comment in enumerate(added)
+        ]
         rows.sort(reverse=True)
         return rows
 

@@ -593,9 +593,15 @@ class _Site:
         if route == "/wp/v2/comments":
             items = self.rest_comments(params)
         elif route == "/wp/v2/posts":
-            items = [self.rest_post(p) for p in self.blog.posts]
+            posts = list(self.blog.posts)
+            modified_after = _parse_iso(params.get("modified_after", ""))
+            if modified_after is not None:
+                posts = [p for p in posts if p.modified_at > modified_after]
+            if params.get("orderby") == "modified":
+                posts.sort(key=lambda p: (p.modified_at, p.index))
             if params.get("order", "desc") == "desc":
-                items.reverse()
+                posts.reverse()
+            items = [self.rest_post(p) for p in posts]
         else:
             return self.json({"code": "rest_no_route", "data": {"status": 404}}, {}, status=404)
         total = len(items)

@@ -86,3 +86,113 @@ def test_progress_of_several_blogs_is_summed(tmp_path: Path) -> None:
         tasks.archive_blogs(server.urls, db_path=tmp_path / "a.sqlite", settings=NO_DELAY, progress=seen.append)
     assert seen[-1].posts_total == 6 and seen[-1].posts_done == 6 and seen[-1].comments == 12
     assert seen[-1].stage == "done"
+
+
+# -- request counts on the small WordPress blog: 12 posts, 85 comments over several comment pages, 7 images
+
+SMALL = dict(seed=3, posts=12, comments=85, comments_per_page=5, images=7)
+DISCOVERY = [
+    "/robots.txt",
+    "/",
+    "/feed/",
+    "/wp-sitemap.xml",
+    "/wp-sitemap-posts-post-1.xml",
+    "/wp-sitemap-posts-page-1.xml",
+]
+
+
+def kinds(log: list[object]) -> dict[str, int]:
+    counted: dict[str, int] = {}
+    for request in log:
+        path = request.path  # type: ignore[attr-defined]
+        kind = (
+            "discovery"
+            if path in DISCOVERY
+            else "rest"
+            if path.startswith("/wp-json/")
+            else "image"
+            if path.startswith("/wp-content/")
+            else "comment page"
+            if "/comment-page-" in path
+            else "changes"
+            if path == "/comments/feed/"
+            else "post"
+        )
+        counted[kind] = counted.get(kind, 0) + 1
+    return counted
+
+
+@pytest.mark.parametrize("rest", [True, False], ids=["rest", "html-only"])
+def test_a_first_capture_takes_one_request_per_page_and_image_and_nothing_twice(rest: bool, tmp_path: Path) -> None:
+    blog = SyntheticBlog(**SMALL, rest_api=rest)
+    assert blog.comment_page_total == 4  # several posts with more than one comment page
+    with serve_synthetic_blog(blog) as server:
+        report = tasks.archive_blog(server.url, db_path=tmp_path / "a.sqlite", settings=NO_DELAY)
+        log = server.requests()
+    assert (report.posts_new, report.comments_new, report.images_saved) == (12, 85, 7)
+    urls = [(r.path, r.query) for r in log]
+    assert len(urls) == len(set(urls))  # no page twice
+    assert not [r for r in log if "replytocom" in r.query]
+    if rest:  # each post's thread in one REST request (100 a page): no HTML comment pages needed
+        assert kinds(log) == {"discovery": 6, "post": 12, "rest": 12, "image": 7}
+        assert len(log) == 37
+    else:
+        assert kinds(log) == {"discovery": 6, "post": 12, "comment page": 4, "image": 7}
+        assert len(log) == 29
+    assert report.requests == len(log) <= 60  # the target
+
+
+@pytest.mark.parametrize("rest", [True, False], ids=["rest", "html-only"])
+def test_a_rerun_on_the_unchanged_blog_asks_only_for_the_lists_of_changes(rest: bool, tmp_path: Path) -> None:
+    blog = SyntheticBlog(**SMALL, rest_api=rest)
+    db = tmp_path / "a.sqlite"
+    with serve_synthetic_blog(blog) as server:
+        tasks.archive_blog(server.url, db_path=db, settings=NO_DELAY)
+        server.clear_log()
+        report = tasks.archive_blog(server.url, db_path=db, settings=NO_DELAY)
+        log = server.requests()
+        server.clear_log()
+        third = tasks.archive_blog(server.url, db_path=db, settings=NO_DELAY)
+        third_log = server.requests()
+    assert (report.posts_new, report.posts_changed, report.posts_unchanged, report.comments_new) == (0, 0, 12, 0)
+    assert [r.path for r in log][:6] == DISCOVERY
+    assert [r.status for r in log][1:6] == [304] * 5  # home, feed, sitemaps: only if changed
+    if rest:  # new comments and edited posts since the last run, newest first: one request each
+        assert [r.path for r in log[6:]] == ["/wp-json/wp/v2/comments", "/wp-json/wp/v2/posts"]
+    else:  # the comments feed, then 304 on later runs; edits from the sitemap's <lastmod>
+        assert [(r.path, r.status) for r in log[6:]] == [("/comments/feed/", 200)]
+        assert [(r.path, r.status) for r in third_log[6:]] == [("/comments/feed/", 304)]
+    assert report.requests == len(log) == (8 if rest else 7)
+    assert third.posts_unchanged == 12
+
+
+@pytest.mark.parametrize("rest", [True, False], ids=["rest", "html-only"])
+def test_a_rerun_fetches_the_posts_with_new_comments_and_the_edited_ones(rest: bool, tmp_path: Path) -> None:
+    blog = SyntheticBlog(**SMALL, rest_api=rest)
+    db = tmp_path / "a.sqlite"
+    with serve_synthetic_blog(blog) as server:
+        tasks.archive_blog(server.url, db_path=db, settings=NO_DELAY)
+        commented = blog.add_comment(blog.posts[1], parent=blog.comments_of(blog.posts[1])[0].id)
+        edited = blog.edit_post(blog.posts[4])
+        server.clear_log()
+        report = tasks.archive_blog(server.url, db_path=db, settings=NO_DELAY)
+        log = server.requests()
+    assert (report.comments_new, report.posts_changed, report.posts_unchanged) == (1, 2, 10)
+    fetched_posts = {r.path for r in log if kinds([r]) == {"post": 1}}
+    assert fetched_posts == {commented.path, edited.path}
+    if rest:  # + each post page and its comments through REST
+        assert len(log) == 8 + 4
+    else:  # + each post page, and the other comment page of the commented post (its comment count changed)
+        assert blog.comment_page_count(commented) == 2 and len(log) == 7 + 3
+
+
+def test_recheck_all_asks_every_post_again(tmp_path: Path) -> None:
+    blog = SyntheticBlog(**SMALL, rest_api=False)
+    db = tmp_path / "a.sqlite"
+    with serve_synthetic_blog(blog) as server:
+        tasks.archive_blog(server.url, db_path=db, settings=NO_DELAY)
+        server.clear_log()
+        report = tasks.archive_blog(server.url, db_path=db, settings=tasks.ArchiveSettings(delay=0.0, recheck_all=True))
+        log = server.requests()
+    assert kinds(log) == {"discovery": 6, "post": 12, "comment page": 4}  # images are known: not asked again
+    assert report.not_modified == len(log) - 1  # everything but robots.txt answers 304
