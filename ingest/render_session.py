@@ -433,8 +433,14 @@ class RenderSession:
         url = url or request.url
         if not is_http_url(url):
             return "not http(s)"
-        if self.allow_url is not None and not self.allow_url(url):
-            return "address refused"
+        if self.allow_url is not None:
+            try:
+                allowed = self.allow_url(url)
+            except (OSError, ValueError) as exc:  # a policy that can't decide refuses
+                log.info("render: address policy failed on %s: %s", url[:200], exc)
+                allowed = False
+            if not allowed:
+                return "address refused"
         try:
             frame = request.frame
         except PlaywrightError:

@@ -50,6 +50,8 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.seen.append((self.headers.get("Host", ""), self.path))
+        if self.path == "/allowed.txt":
+            self.seen.append(("user-agent", self.headers.get("User-Agent", "")))
         path = urlsplit(self.path).path
         if path == "/bounce":  # a redirect to the refused host
             port = self.headers.get("Host", "").rpartition(":")[2]
@@ -183,14 +185,18 @@ def test_file_urls_refused_hosts_redirects_and_sockets_are_blocked_and_counted(
     site: tuple[str, list[tuple[str, str]]],
 ) -> None:
     base, seen = site
+    agent = "ThreadbookTest/1.0 (+https://example.invalid/render-test)"
     page = in_worker(
-        lambda: render_page(base + "hostile.html", timeout=10, allow_url=only_127, wait_selector="#results.done")
+        lambda: render_page(
+            base + "hostile.html", timeout=10, allow_url=only_127, wait_selector="#results.done", user_agent=agent
+        )
     )
 
     assert "root:" not in page.html
     probes = {p: f"{p}: blocked" in page.html for p in ("passwd", "refused-host", "redirect")}
     assert probes == {"passwd": True, "refused-host": True, "redirect": True}
     assert "allowed: read allowed text from the test server" in page.html
+    assert ("user-agent", agent) in seen
     probes_paths = ("/pixel.png", "/frame.html", "/socket", "/beacon", "/secret", "/secret-by-redirect")
     refused = [path for host, path in seen if host.startswith("localhost") and path.startswith(probes_paths)]
     assert refused == [], f"the refused host was reached: {refused}"
