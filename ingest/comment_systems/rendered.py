@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from ingest.comment_systems.api import ReadContext
 from ingest.comment_systems.detect import DetectedSystem
 from ingest.comment_systems.dom import read_dom_comments
+from ingest.comments import merge_comment_pages
 from ingest.extract import extract_post_page
 from ingest.fetch import non_public_address
 from ingest.threads import ThreadFetch
@@ -35,7 +36,7 @@ def read_rendered(found: DetectedSystem, ctx: ReadContext) -> tuple[ThreadFetch,
     )
     comments = read_dom_comments(page.html, page.final_url, found.name)
     if not comments:
-        comments = extract_post_page(page.html, page.final_url, captured_at=page.rendered_at).comments
+        comments = merge_comment_pages([extract_post_page(page.html, page.final_url, captured_at=page.rendered_at)])
     body = page.html.encode("utf-8")
     capture = Capture(
         url=page.url,

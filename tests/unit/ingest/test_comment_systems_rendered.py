@@ -151,3 +151,21 @@ def test_the_browser_may_not_reach_the_users_network_from_a_public_blog() -> Non
     assert not allowed("http://127.0.0.1:631/", public)
     assert allowed("http://127.0.0.1:9000/js/embed.min.js", local)
     assert not allowed("http://10.0.0.5/", local)
+
+
+def test_rendered_markup_of_no_known_system_goes_through_the_page_extractors(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = Path(__file__).parents[2] / "fixtures" / "pages" / "generic_schema_comments.html"
+
+    def render_page(url: str, **kwargs: object) -> render.RenderedPage:
+        return render.RenderedPage(url, url, page.read_text(), datetime(2024, 11, 2, tzinfo=UTC), 0, 1, "fake")
+
+    monkeypatch.setattr(render, "render_page", render_page)
+    with quick_fetcher() as fetcher:
+        result = read_comment_system(
+            DetectedSystem("hyvor"), ReadContext(PAGE_URL, fetcher, options=ThreadOptions(render=True))
+        )
+    assert result.system.origin == "rendered" and result.thread is not None
+    comments = result.thread.comments
+    assert len(comments) >= 2 and [c.position for c in comments if c.depth == 0] == list(
+        range(sum(1 for c in comments if c.depth == 0))
+    )
