@@ -122,6 +122,7 @@ class PostListModel(QAbstractTableModel):
         self._page_size = page_size
         self._order: PostOrder = "published"  # the storage order pages are fetched in
         self._memory_sort: tuple[int, Qt.SortOrder] | None = None  # applied on top, when storage can't sort
+        self._missing: frozenset[int] = frozenset()  # posts whose thread a comment system kept from us (marked ⚠)
 
     # -- what is shown
     def set_source(
@@ -140,12 +141,21 @@ class PostListModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = []
         self._total = self._source.count_posts(**self._filter.kwargs()) if self._source is not None else 0
+        self._missing = self._missing_thread_ids()
         self.endResetModel()
         if self._memory_sort is not None and self._total <= self.FULL_SORT_LIMIT:
             wanted = self._total
         while len(self._rows) < wanted and self.canFetchMore():
             self.fetchMore()
         self.reloaded.emit()
+
+    def _missing_thread_ids(self) -> frozenset[int]:
+        """The posts of this list's blog whose comments were not captured: one small indexed read (such posts are
+        few), so their Comments cell can say so. A source without comment systems marks none."""
+        reader = getattr(self._source, "list_missing_threads", None)
+        if reader is None:
+            return frozenset()
+        return frozenset(missing.post_id for missing in reader(blog_id=self._filter.blog_id))
 
     def blog_id(self) -> int | None:
         return self._filter.blog_id
@@ -220,11 +230,15 @@ class PostListModel(QAbstractTableModel):
                 return post.author or ""
             if column == self.CAPTURED:
                 return format_date(post.captured_at)
+            if post.id in self._missing:
+                return f"⚠ {post.comment_count:,}"  # the thread exists but could not be read: not "no comments"
             return f"{post.comment_count:,}"
         if role == Qt.ItemDataRole.ToolTipRole and column == self.DATE:
             return format_datetime(post.published_at)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.CAPTURED:
             return format_datetime(post.captured_at)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.COMMENTS and post.id in self._missing:
+            return "Comments not captured: a comment system keeps them. Open the post to see what to do."
         if role == SORT_ROLE:
             return self._sort_value(post, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE:

@@ -168,6 +168,13 @@ def test_the_library_lists_posts_whose_comments_were_not_captured(qtbot, tmp_pat
         assert [posts.post_at(row).id for row in range(posts.rowCount())] == [ids["Walk missing"]]
         posts.set_source(archive, post_filter=PostFilter(blog_id=blog_id))
         assert posts.rowCount() == 4
+        cells = {
+            posts.post_at(row).title: posts.index(row, PostListModel.COMMENTS).data() for row in range(posts.rowCount())
+        }
+        assert cells == {"Walk missing": "⚠ 0", "Walk isso": "1", "Walk rendered": "1", "Walk plain": "1"}
+        missing_row = next(row for row in range(4) if posts.post_at(row).id == ids["Walk missing"])
+        tip = posts.index(missing_row, PostListModel.COMMENTS).data(Qt.ItemDataRole.ToolTipRole)
+        assert tip.startswith("Comments not captured")
 
 
 def test_a_post_source_without_the_filter_still_serves_plain_filters() -> None:
