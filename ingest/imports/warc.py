@@ -5,8 +5,9 @@ becomes a capture of the body it refers to (by `WARC-Refers-To`, else by its pay
 earlier response of the same URL). The captures are grouped into posts with their comment pages and extracted
 with the crawler's extractors (`ingest/imports/pages.py`): one post per visit of its page, oldest first, each
 carrying the captures it was read from as provenance, so importing a WARC of several crawls rebuilds a post's
-history. Images in the file become the posts' assets. Request, warcinfo, resource and other records are skipped;
-Threadbook's own `metadata` records give back each capture's requested URL.
+history. Images in the file become the posts' assets. Request, resource and other records are skipped; the
+`warcinfo` record names the tool that made the captures, and Threadbook's own `metadata` records give back each
+capture's requested URL and tool version.
 """
 
 from __future__ import annotations
@@ -64,13 +65,13 @@ def sniff(head: bytes) -> bool:
 
 def parse(data: bytes, *, source_name: str) -> ImportResult:
     """The blogs, posts (one per visit of each post page, oldest first) and images in a WARC file (pure)."""
-    responses, requested = _read_records(data, source_name)
+    responses, provenance = _read_records(data, source_name)
     if not responses:
         raise WarcUnreadable(
             f"{source_name} is a WARC file but holds no web pages (no HTTP response records). "
             "Check that it was written while browsing or crawling the blog."
         )
-    captures, images, problems = _captures(responses, requested)
+    captures, images, problems = _captures(responses, provenance)
     rebuilt = rebuild_posts([c for c in captures if c.media_type.startswith(("text/html", "application/xhtml"))])
     if not rebuilt:
         raise WarcUnreadable(
@@ -83,10 +84,11 @@ def parse(data: bytes, *, source_name: str) -> ImportResult:
     return ImportResult(blogs=tuple(blogs), problems=tuple(problems))
 
 
-def _read_records(data: bytes, source_name: str) -> tuple[list[_Response], dict[str, str]]:
-    """Every response/revisit record with an HTTP(S) target, and the requested URL our metadata records name."""
+def _read_records(data: bytes, source_name: str) -> tuple[list[_Response], dict[str, dict[str, str]]]:
+    """Every response/revisit record with an HTTP(S) target, and provenance fields by response record id (ours, from
+    metadata records; `""` holds the warcinfo record's fields)."""
     responses: list[_Response] = []
-    requested: dict[str, str] = {}  # response record id -> the URL Threadbook had asked for
+    provenance: dict[str, dict[str, str]] = {}
     try:
         for record in _records(data):
             kind = record.rec_type
@@ -97,8 +99,11 @@ def _read_records(data: bytes, source_name: str) -> tuple[list[_Response], dict[
             if kind == "metadata":
                 concurrent = headers.get_header("WARC-Concurrent-To")
                 fields = _warc_fields(record.content_stream().read(1_000_000))
-                if concurrent and fields.get("threadbook-requested-url"):
-                    requested[str(concurrent)] = fields["threadbook-requested-url"]
+                if concurrent:
+                    provenance[str(concurrent)] = fields
+                continue
+            if kind == "warcinfo":
+                provenance.setdefault("", _warc_fields(record.content_stream().read(1_000_000)))
                 continue
             if kind not in _RESPONSE_TYPES or not uri.startswith(("http://", "https://")):
                 continue
@@ -124,7 +129,7 @@ def _read_records(data: bytes, source_name: str) -> tuple[list[_Response], dict[
         raise WarcUnreadable(_damaged(source_name)) from exc
     except (ValueError, EOFError, OSError) as exc:  # warcio's readers: bad numbers, a gzip member cut short
         raise WarcUnreadable(_damaged(source_name)) from exc
-    return responses, requested
+    return responses, provenance
 
 
 def _records(data: bytes) -> Iterator[Any]:
@@ -163,7 +168,7 @@ def _warc_datetime(text: str) -> datetime:
 
 
 def _captures(
-    responses: list[_Response], requested: dict[str, str]
+    responses: list[_Response], provenance: dict[str, dict[str, str]]
 ) -> tuple[list[Capture], dict[str, Asset], list[str]]:
     """Captures of pages (revisits resolved to the body they stand for) and images by URL."""
     by_id = {r.record_id: r for r in responses if r.revisit_of is None and r.record_id}
@@ -172,7 +177,9 @@ def _captures(
     captures: list[Capture] = []
     images: dict[str, Asset] = {}
     unresolved = 0
+    software = provenance.get("", {}).get("software", "") or f"imported by Threadbook {THREADBOOK_VERSION}"
     for response in sorted(responses, key=lambda r: r.date):
+        ours = provenance.get(response.record_id, {})
         body, media_type = response.body, _media_type(response.headers)
         if response.revisit_of is not None or (response.status == 304 and not body):
             original = _original(response, by_id, by_uri_date, by_digest, responses)
@@ -183,7 +190,7 @@ def _captures(
         headers = dict(response.headers)
         kept = tuple((name, headers[name]) for name in KEPT_HEADERS if name in headers)
         capture = Capture(
-            url=requested.get(response.record_id, response.uri),
+            url=ours.get("threadbook-requested-url") or response.uri,
             final_url=response.uri,
             status=response.status,
             fetched_at=response.date,
@@ -192,7 +199,7 @@ def _captures(
             headers=kept,
             etag=headers.get("etag"),
             last_modified=headers.get("last-modified"),
-            tool_version=f"Threadbook {THREADBOOK_VERSION} (WARC import)",
+            tool_version=ours.get("threadbook-tool-version") or f"{software} (WARC)".strip(),
             body=body,
         )
         if media_type.startswith("image/") and body and response.status == 200:

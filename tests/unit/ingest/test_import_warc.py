@@ -208,3 +208,4 @@ def test_a_wget_warc_file_of_a_recursive_fetch(server: SampleBlogServer, tmp_pat
     assert post.url == url
     assert [c.source_id for c in post.comments] == [c["id"] for c in THREE_PAGES["comments"]]
     assert any("replytocom=" in c.final_url for c in post.captures)  # kept as provenance of the one visit
+    assert post.captures[0].tool_version.startswith("Wget/")  # the warcinfo record names the tool that fetched
