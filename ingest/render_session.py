@@ -73,6 +73,7 @@ CHROMIUM_FLAGS = (
     "--no-pings",
     "--dns-prefetch-disable",
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",  # no WebRTC side door into the local network
+    "--js-flags=--max-old-space-size=512",  # a page's script heap (MB): a runaway page crashes its tab, not the machine
 )
 SKIPPED_RESOURCES = frozenset({"image", "media", "font", "manifest"})  # not needed to read a thread: aborted
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -152,6 +153,11 @@ class RenderSession:
                 ) from exc
             if isinstance(exc, RenderFailed):
                 raise
+            if "crash" in str(exc).lower():
+                raise RenderFailed(
+                    f"Couldn't render {self.url}: the page crashed the browser tab (it may have used too much "
+                    "memory). Its comments can't be read by rendering; try again later."
+                ) from exc
             raise RenderFailed(
                 f"Couldn't render {self.url}: the browser reported a problem ({_first_line(exc)}). "
                 "Try again later; if it keeps failing, turn rendering off for this blog."

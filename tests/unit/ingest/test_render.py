@@ -242,6 +242,15 @@ def test_a_page_whose_script_never_returns_is_killed_at_the_hard_deadline(
 
 
 @needs_browser
+@pytest.mark.slow
+def test_a_page_that_eats_memory_crashes_its_tab_not_the_machine(site: tuple[str, list[tuple[str, str]]]) -> None:
+    base, _ = site
+    with pytest.raises(RenderFailed, match="crashed the browser tab"):
+        in_worker(lambda: render_page(base + "hungry.html", timeout=20, allow_url=only_127))
+
+
+@needs_browser
+@pytest.mark.slow
 def test_an_unreachable_server_fails_at_once() -> None:
     started = time.monotonic()
     with pytest.raises(RenderFailed, match=r"the page didn't load \(net::ERR_FAILED"):
