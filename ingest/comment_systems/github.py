@@ -117,7 +117,8 @@ def read_giscus(found: DetectedSystem, ctx: ReadContext) -> ThreadFetch:
 
     discussion = _find_discussion(found, owner, name, graphql)
     if discussion is None:
-        return ThreadFetch((), tuple(client.captures), complete=True)  # no discussion yet: nobody commented
+        # No discussion yet (nobody commented), or the search index hasn't caught up: empty, but not proof.
+        return ThreadFetch((), tuple(client.captures), complete=False)
     items: list[RawComment] = []
     stated = 0
     after: str | None = None
@@ -231,7 +232,8 @@ def read_utterances(found: DetectedSystem, ctx: ReadContext) -> ThreadFetch:
 
     issue = _find_issue(found, owner, name, base, repo_path, get)
     if issue is None:
-        return ThreadFetch((), tuple(client.captures), complete=True)  # no issue yet: nobody commented
+        # No issue yet (nobody commented), or the search index hasn't caught up: empty, but not proof.
+        return ThreadFetch((), tuple(client.captures), complete=False)
     number, stated = issue
     url: str | None = f"{repo_path}/issues/{number}/comments?per_page={max(1, min(ctx.page_size, 100))}"
     items: list[RawComment] = []
