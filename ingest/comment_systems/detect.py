@@ -156,6 +156,7 @@ def _pairs(**values: str | None) -> tuple[tuple[str, str], ...]:
 
 _DISQUS_EMBED = re.compile(r"^https?://([a-z0-9-]+)\.disqus\.com/(?:embed|count)\.js", re.I)
 _DISQUS_SCRIPT = re.compile(r"^https?://([a-z0-9-]+)\.disqus\.com/embed\.js", re.I)
+_DISQUS_CONCAT = re.compile(r"""['"]\s*\+\s*(['"])([A-Za-z0-9-]+)\1\s*\+\s*['"]\.disqus\.com/embed\.js""")
 _DISQUS_JS = re.compile(r"\bdisqus_(?:shortname|identifier|config|url)\b|\bdisqusShortname\b")
 
 
@@ -169,6 +170,9 @@ def _disqus(page: _Page) -> DetectedSystem | None:
     if embed is not None:
         match = _DISQUS_SCRIPT.match(embed[1])
         shortname = match.group(1) if match else shortname
+    concatenated = _DISQUS_CONCAT.search(js)  # Hugo: s.src = '//' + "name" + '.disqus.com/embed.js'
+    if shortname is None and concatenated is not None:
+        shortname = concatenated.group(2)
     if shortname is not None and not re.fullmatch(r"[A-Za-z0-9-]+", shortname):
         shortname = None  # `'//' + disqus_shortname + '.disqus.com'` leaves no literal behind
     identifier = _js_string(js, "this.page.identifier", "page.identifier", "disqus_identifier", "disqusIdentifier")
