@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from PySide6.QtCore import QSettings
 
-from desktop import exports, tasks
+from desktop import exports, imports, tasks
 from desktop.cli import cli
 from desktop.cli_comment_systems import DISQUS_KEY_ENV, GITHUB_TOKEN_ENV
 from storage.archive import open_archive
@@ -58,6 +58,36 @@ var disqus_config = function () {
 <noscript>Please enable JavaScript to view the comments powered by Disqus.</noscript>
 </body>
 </html>
+"""
+
+
+DISQUS_EXPORT = """<?xml version="1.0" encoding="utf-8"?>
+<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+  <thread dsq:id="880001">
+    <id>loop-77</id>
+    <forum>loopbakery</forum>
+    <link>POST_URL</link>
+    <title>A slow starter</title>
+    <isDeleted>false</isDeleted>
+  </thread>
+  <post dsq:id="990001">
+    <message><![CDATA[<p>Eleven days! Mine took <b>two weeks</b>.</p>]]></message>
+    <createdAt>2024-05-03T10:00:00Z</createdAt>
+    <isDeleted>false</isDeleted>
+    <isSpam>false</isSpam>
+    <author><name>Oda</name><isAnonymous>false</isAnonymous></author>
+    <thread dsq:id="880001" />
+  </post>
+  <post dsq:id="990002">
+    <message><![CDATA[<p>Try a warmer spot.</p>]]></message>
+    <createdAt>2024-05-03T11:00:00Z</createdAt>
+    <isDeleted>false</isDeleted>
+    <isSpam>false</isSpam>
+    <author><name>Pell</name><isAnonymous>false</isAnonymous></author>
+    <thread dsq:id="880001" />
+    <parent dsq:id="990001" />
+  </post>
+</disqus>
 """
 
 
@@ -167,3 +197,39 @@ def test_a_disqus_thread_without_a_key_is_reported_missing_everywhere(
         assert window.reader.thread_view.heading.text().startswith("Comments not captured")
     finally:
         window.close()
+
+
+def test_importing_the_disqus_export_fills_the_thread_and_clears_the_notice(
+    tmp_path: Path, post_url: str, loopback_only: list[str]
+) -> None:
+    db = tmp_path / "loop.sqlite"
+    settings = tasks.ArchiveSettings(delay=0.0, fetch_images=False)
+    tasks.archive_blog(post_url, db_path=db, settings=settings)
+    export = tmp_path / "disqus.xml"
+    export.write_text(DISQUS_EXPORT.replace("POST_URL", post_url), encoding="utf-8")
+    report = imports.import_file(export, db_path=db)
+    assert report.threads_attached == 1, report.problems
+
+    def current() -> tuple[Any, ...]:
+        with open_archive(db) as archive:
+            post_id = archive.find_post(post_url)
+            post = archive.load_post(post_id)
+            return post_id, post, archive.list_missing_threads()
+
+    post_id, post, missing = current()
+    assert missing == []
+    assert post.comment_system is not None
+    assert (post.comment_system.name, post.comment_system.origin, post.comment_system.note) == ("disqus", "import", "")
+    assert [c.author for c in post.comments] == ["Oda", "Pell"]
+    shown = CliRunner().invoke(cli, ["show", str(post_id), "--db", str(db)]).output
+    assert "Comments imported from a Disqus export." in shown and "not captured" not in shown
+    out = exports.export_json(db_path=db, out_path=tmp_path / "loop.json")
+    [exported] = json.loads(out.read_text(encoding="utf-8"))["blogs"][0]["posts"]
+    assert (exported["comment_system"]["origin"], exported["comment_system"]["note"]) == ("import", "")
+
+    # Archiving again, still without a key: Disqus is still unreadable, but the imported thread is in the archive.
+    tasks.archive_blog(post_url, db_path=db, settings=settings)
+    _, post, missing = current()
+    assert missing == [] and post.comment_system is not None and post.comment_system.origin == "import"
+    assert [c.author for c in post.comments] == ["Oda", "Pell"]
+    assert loopback_only == []
