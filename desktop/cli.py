@@ -16,6 +16,13 @@ from desktop import exports, imports, tasks
 from desktop.cli_anthology import anthology
 from desktop.cli_comment_systems import show_lines, thread_heading, thread_options
 from desktop.cli_common import console, db_option, err_console, format_date, print_report, resolve_db, run_with_progress
+from desktop.cli_formats import (
+    CITE_STYLES,
+    FORMAT_CHOICES,
+    cite_command,
+    export_format_command,
+    format_selection_options,
+)
 from desktop.cli_history import history_
 from desktop.cli_series import series_
 from desktop.cli_warc import export_warc_command, warc_selection_options
@@ -233,11 +240,15 @@ def _render_post_text(post: Post, *, comments: bool = True) -> str:
 @click.argument("query", nargs=-1, required=True)
 @db_option
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
-def search(query: tuple[str, ...], db: Path | None, limit: int) -> None:
+@click.option("--cite", type=click.Choice(CITE_STYLES), help="Print citations of the posts found (BibTeX or CSL-JSON).")
+def search(query: tuple[str, ...], db: Path | None, limit: int, cite: str | None) -> None:
     """Search posts and comments (full text). Words are matched in any order; use "quotes" for a phrase."""
     from storage.archive import open_archive
 
     text = " ".join(query)
+    if cite:
+        cite_command(text, db_path=resolve_db(db), style=cite, limit=limit)
+        return
     with open_archive(resolve_db(db)) as archive:
         hits = archive.search(text, limit=limit)
     if not hits:
@@ -252,7 +263,10 @@ def search(query: tuple[str, ...], db: Path | None, limit: int) -> None:
 
 @cli.command()
 @warc_selection_options
-@click.option("--format", "fmt", type=click.Choice(["json", "pdf", "warc"]), required=True, help="What to write.")
+@format_selection_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "pdf", "warc", *FORMAT_CHOICES]), required=True, help="What to write."
+)
 @click.option(
     "-o",
     "--output",
@@ -261,16 +275,20 @@ def search(query: tuple[str, ...], db: Path | None, limit: int) -> None:
     required=True,
     help="The file to write (replaced only when the export succeeds).",
 )
-@click.option("--series", help="The series to bind (for --format pdf or warc). See `threadbook series`.")
+@click.option("--series", help="The series to export (every format but json). See `threadbook series`.")
 @click.option("--page-size", type=click.Choice(["A4", "Letter", "A5"]), default="A4", show_default=True)
 @db_option
 def export(fmt: str, out: Path, series: str | None, page_size: str, db: Path | None, **warc: Any) -> None:
-    """Export the archive as JSON (docs/json-format.md), a series as a PDF anthology, or raw captures as WARC."""
+    """Export the archive as JSON (docs/json-format.md), a series as a PDF anthology, or raw captures as WARC; a
+    series, an anthology or chosen posts as EPUB, a Markdown bundle (zip, or a folder when OUTPUT doesn't end in
+    .zip), one offline web page, or citations (CSL-JSON, BibTeX). Formats: docs/formats.md."""
     db_path = resolve_db(db)
     if fmt == "warc":
         path = export_warc_command(db_path=db_path, out=out, series=series, **warc)
     elif fmt == "json":
         path = exports.export_json(db_path=db_path, out_path=out)
+    elif fmt in FORMAT_CHOICES:
+        path = export_format_command(fmt=fmt, db_path=db_path, out=out, series=series, **warc)
     else:
         if not series:
             raise click.UsageError("A PDF export needs --series NAME. `threadbook series` lists them.")

@@ -9,6 +9,7 @@ import click
 from rich.markup import escape
 
 from desktop.cli_common import console, db_option, group_db
+from exporters.formats import FORMAT_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -391,7 +392,9 @@ def anthology_refresh(name: str, db: Path | None) -> None:
 
 @anthology.command("export")
 @click.argument("name")
-@click.option("--format", "fmt", type=click.Choice(["json", "pdf"]), required=True, help="What to write.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "pdf", *FORMAT_NAMES]), required=True, help="What to write."
+)
 @click.option(
     "-o",
     "--output",
@@ -403,9 +406,16 @@ def anthology_refresh(name: str, db: Path | None) -> None:
 @click.option("--page-size", type=click.Choice(["A4", "Letter", "A5"]), default="A4", show_default=True)
 @db_option
 def anthology_export(name: str, fmt: str, out: Path, page_size: str, db: Path | None) -> None:
-    """Export the anthology NAME as a PDF book or as JSON (docs/json-format.md, version 2)."""
+    """Export the anthology NAME as a PDF book, JSON (docs/json-format.md, version 2), EPUB, a Markdown bundle, a web
+    page or citations (docs/formats.md)."""
     from desktop.anthologies import export_anthology
 
+    if fmt in FORMAT_NAMES:
+        from desktop.exports import export_anthology_as
+
+        written = export_anthology_as(fmt, db_path=group_db(db), name=name, out_path=out)
+        console.print(f"Wrote {escape(str(written))}")
+        return
     path = export_anthology(group_db(db), name, fmt=fmt, out_path=out, page_size=page_size)  # type: ignore[arg-type]
     console.print(f"Wrote {escape(str(path))}")
 
