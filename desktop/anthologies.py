@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from desktop.tasks import ArchiveSettings, Progress, _fetch_settings
+from desktop.tasks import ArchiveSettings, Progress, _fetch_settings, thread_options_kwargs
 from ingest.errors import BadUrl, IngestError
 from storage.archive import Archive, open_archive
 from storage.errors import StorageError
@@ -194,6 +194,7 @@ def capture_series(
             return plan.previous(u) or archive.previous_capture(u)
 
         total = len(plan.parts)
+        thread_kwargs = thread_options_kwargs(crawl_post, settings)  # comment systems: keys and rendering (issue 9)
         counts = dict(new=0, changed=0, unchanged=0, comments_new=0, comments_total=0, images=0)
         problems: list[str] = list(plan.problems)
         done, cancelled_early = 0, False
@@ -210,6 +211,7 @@ def capture_series(
                     known_asset=archive.asset_for_url,
                     fetch_images=settings.fetch_images,
                     cancelled=cancelled,
+                    **thread_kwargs,
                 )
             except IngestError as exc:
                 problems.append(f"Skipped {part.url}: {exc}")

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from desktop import tasks
+from desktop.cli_comment_systems import thread_options
 from desktop.cli_common import console, db_option, format_date, group_db, print_report, resolve_db, run_with_progress
 from storage.records import (
     SeriesReport,
@@ -140,8 +141,18 @@ def series_fix(
     help="Seconds to wait between two requests to the same host.",
 )
 @click.option("--no-images", is_flag=True, help="Don't download the posts' images.")
+@thread_options
 @db_option
-def series_capture(url: str, yes: bool, delay: float, no_images: bool, db: Path | None) -> None:
+def series_capture(
+    url: str,
+    yes: bool,
+    delay: float,
+    no_images: bool,
+    render: bool,
+    disqus_key: str | None,
+    github_token: str | None,
+    db: Path | None,
+) -> None:
     """Capture a whole series from the URL of any one of its parts.
 
     Threadbook reads that part, follows its links (the series or category page it points to, with every page of
@@ -151,7 +162,9 @@ def series_capture(url: str, yes: bool, delay: float, no_images: bool, db: Path 
     from desktop.anthologies import capture_series, preview_series
 
     db_path = group_db(db)
-    settings = tasks.ArchiveSettings(delay=delay, fetch_images=not no_images)
+    settings = tasks.ArchiveSettings(
+        delay=delay, fetch_images=not no_images, render=render, disqus_api_key=disqus_key, github_token=github_token
+    )
     plan = preview_series(url, settings=settings)
     console.print(f"[bold]{escape(plan.name)}[/bold] on {escape(plan.blog.title)}: {len(plan.parts)} parts found")
     for part in plan.parts:

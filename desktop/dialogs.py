@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -146,11 +147,12 @@ class AddBlogDialog(QDialog):
         return normalize_typed_url(self.url_edit.text())
 
     def settings(self) -> ArchiveSettings:
-        return ArchiveSettings(
+        # replace(): what this dialog doesn't show (User-Agent, timeout, comment-system keys and rendering) is kept.
+        return replace(
+            self._base_settings,
             delay=self.delay_spin.value(),
             fetch_images=self.images_check.isChecked(),
             respect_robots=self.robots_check.isChecked(),
-            user_agent=self._base_settings.user_agent,
         )
 
     def accept(self) -> None:

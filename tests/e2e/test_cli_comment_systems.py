@@ -70,8 +70,8 @@ def test_keys_come_from_the_environment_and_render_is_off_by_default(
 
 
 def test_help_names_the_switches_and_their_environment_variables() -> None:
-    for command in ("archive", "update"):
-        text = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+    for command in (["archive"], ["update"], ["series", "capture"]):
+        text = " ".join(CliRunner().invoke(cli, [*command, "--help"]).output.split())
         for name in ("--render", "--disqus-key", "--github-token", DISQUS_KEY_ENV, GITHUB_TOKEN_ENV):
             assert name in text, (command, name)
         assert "runs the page's own scripts" in text

@@ -140,6 +140,19 @@ def test_settings_store_render_and_keys_and_hide_the_keys(qtbot, qsettings: QSet
     assert "dq-key-123" not in Path(qsettings.fileName()).read_text(encoding="utf-8")
 
 
+def test_the_add_blog_dialog_keeps_the_comment_system_settings(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desktop.dialogs import AddBlogDialog
+
+    base = ArchiveSettings(render=True, disqus_api_key="dq-key", github_token="ghp-token", user_agent="Tester/1")
+    dialog = AddBlogDialog(settings=base)
+    qtbot.addWidget(dialog)
+    dialog.delay_spin.setValue(3.0)
+    chosen = dialog.settings()
+    assert chosen.delay == 3.0
+    assert (chosen.render, chosen.disqus_api_key, chosen.github_token) == (True, "dq-key", "ghp-token")
+    assert chosen.user_agent == "Tester/1"
+
+
 def test_archive_settings_never_show_keys_in_their_repr() -> None:
     settings = ArchiveSettings(disqus_api_key="dq-secret", github_token="ghp-secret")
     assert "secret" not in repr(settings)
