@@ -147,9 +147,7 @@ def save_post(db: Database, blog_id: int, post: Post, *, thread_complete: bool =
             _replace_names(db, post_id, "categories", "post_categories", "category_id", post.categories)
         _replace_series(db, post_id, blog_id, post)
         new, changed, removed = _save_comments(db, post_id, post.comments, thread_complete, stamp)
-        save_comment_system(
-            db, post_id, post.comment_system, has_imported_comments=_has_attached_comments(db, post_id)
-        )
+        save_comment_system(db, post_id, post.comment_system, has_imported_comments=_has_attached_comments(db, post_id))
         for capture in post.captures:
             _insert_capture(db, capture, blog_id=blog_id, post_id=post_id)
         images_saved = _save_images(db, post_id, post, stamp)
@@ -246,6 +244,13 @@ _COMMENT_CONTENT = ("parent_source_id", "author", "author_url", "published_at", 
 ATTACHED_ORDER = 1_000_000
 
 
+_INSERT_COMMENT = """
+    INSERT INTO comments (post_id, source_id, parent_source_id, author, author_url, published_at, kind, body_md,
+                          parent_id, position, depth, thread_order, published_utc, first_seen_at, last_seen_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+
 def _has_attached_comments(db: Database, post_id: int) -> bool:
     row = db.execute(
         "SELECT 1 FROM comments WHERE post_id = ? AND thread_order >= ? AND removed_at IS NULL LIMIT 1",
@@ -286,39 +291,55 @@ def _save_comments(
     ids = {source_id: int(row["id"]) for source_id, row in existing.items()}
     new = changed = 0
     seen: set[str] = set()
+    # New comments go in with one executemany at the end (a 1,000-comment thread is one statement, not 1,000);
+    # their replies get parent_id from the UPDATE below. A source id listed twice keeps its last values.
+    inserts: dict[str, tuple[Any, ...]] = {}
     for thread_order, comment in enumerate(comments):
+        published_utc = utc_iso(comment.published_at)
+        old = existing.get(comment.source_id)
+        if old is None:
+            inserts[comment.source_id] = (
+                post_id,
+                comment.source_id,
+                comment.parent_source_id,
+                comment.author,
+                comment.author_url,
+                iso(comment.published_at),
+                comment.kind,
+                comment.body_md,
+                ids.get(comment.parent_source_id) if comment.parent_source_id else None,
+                comment.position,
+                comment.depth,
+                order_offset + thread_order,
+                published_utc,
+                stamp,
+                stamp,
+            )
+            if comment.source_id not in seen:
+                new += 1
+            seen.add(comment.source_id)
+            continue
         content = _comment_content(comment)
         placement = {
             "parent_id": ids.get(comment.parent_source_id) if comment.parent_source_id else None,
             "position": comment.position,
             "depth": comment.depth,
             "thread_order": order_offset + thread_order,
-            "published_utc": utc_iso(comment.published_at),
+            "published_utc": published_utc,
             "last_seen_at": stamp,
             "removed_at": None,
         }
-        old = existing.get(comment.source_id)
-        if old is None:
-            values = {"post_id": post_id, "source_id": comment.source_id, **content, **placement}
-            values["first_seen_at"] = stamp
-            names = ", ".join(values)
-            marks = ", ".join("?" for _ in values)
-            row = db.execute(
-                f"INSERT INTO comments ({names}) VALUES ({marks}) RETURNING id", list(values.values())
-            ).fetchone()
-            ids[comment.source_id] = int(row[0])
-            existing[comment.source_id] = {"id": row[0], "removed_at": None, "thread_order": 0, **content}
-            new += 1
-        else:
-            differs = any(old[name] != content[name] for name in _COMMENT_CONTENT)
-            if (differs or old["removed_at"] is not None) and comment.source_id not in seen:
-                changed += 1
-            # Content columns only when they changed: the full-text triggers fire on those alone.
-            values = {**content, **placement} if differs else placement
-            assignments = ", ".join(f"{name} = ?" for name in values)
-            db.execute(f"UPDATE comments SET {assignments} WHERE id = ?", [*values.values(), old["id"]])
-            existing[comment.source_id] = {**old, **content, "removed_at": None}
+        differs = any(old[name] != content[name] for name in _COMMENT_CONTENT)
+        if (differs or old["removed_at"] is not None) and comment.source_id not in seen:
+            changed += 1
+        # Content columns only when they changed: the full-text triggers fire on those alone.
+        values = {**content, **placement} if differs else placement
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        db.execute(f"UPDATE comments SET {assignments} WHERE id = ?", [*values.values(), old["id"]])
+        existing[comment.source_id] = {**old, **content, "removed_at": None}
         seen.add(comment.source_id)
+    if inserts:
+        db.conn.executemany(_INSERT_COMMENT, list(inserts.values()))
     # Replies whose parent came later in the list (or not at all yet) get their parent_id now.
     db.execute(
         """

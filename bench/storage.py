@@ -1,0 +1,272 @@
+"""Storage and search benchmark (issue 10 item 4): build, size, search, post-list paging and thread loading.
+
+    python -m bench.storage                   # 100,000 posts, 1,000,000 comments (the build is cached)
+    python -m bench.storage --quick           # 2,000 posts, 20,000 comments
+    python -m bench.storage --posts 20000 --comments 200000 --rebuild
+
+The archive is built through the real save path (`Archive.save_post`, one transaction per post, full-text triggers
+on) from `bench/storage_synthetic.py` and cached under `--cache-dir`, keyed by its parameters, so reruns go
+straight to the queries. Then:
+- search: the fixed 200 queries (`SyntheticArchive.queries`, one to three words, common and rare) through
+  `Archive.search` (ranked hits with snippets, posts and comments), beside a plain bm25-ranked FTS5 query with
+  snippets on each index (LIMIT 50), in the same run, as a ratio;
+- listing: every 200-row page of one blog's post list (`Archive.list_posts`), as the GUI pages it;
+- loading: a post with a 1,000-comment thread into records (`Archive.load_post`).
+Targets (issue 10): >= 1,000 posts/s and >= 10,000 comments/s saved; search p95 < 50 ms; a page < 2 ms; the
+1,000-comment post < 10 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.storage_synthetic import BIG_THREAD, SyntheticArchive
+from storage.archive import Archive, open_archive
+
+BUILD_VERSION = 1  # bump when the synthetic content or the save path changes what a cached archive holds
+PAGE = 200  # rows per post-list page, as the GUI fetches them
+
+
+@dataclass(frozen=True)
+class BuildFigures:
+    posts: int
+    comments: int
+    seconds: float  # wall time spent in save_post (generating the records is not counted)
+    cpu_seconds: float
+    per_post_ms: float  # fitted: the cost of a post with no comments
+    per_comment_ms: float  # fitted: the cost of each comment it carries
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def fit_costs(samples: list[tuple[int, float]]) -> tuple[float, float]:
+    """Least squares of seconds = a + b * comments over (comments, seconds) samples: (a, b)."""
+    n = len(samples)
+    mean_x = sum(x for x, _ in samples) / n
+    mean_y = sum(y for _, y in samples) / n
+    var = sum((x - mean_x) ** 2 for x, _ in samples)
+    if var == 0:
+        return mean_y, 0.0
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in samples) / var
+    return mean_y - slope * mean_x, slope
+
+
+def build(path: Path, content: SyntheticArchive, *, progress: Callable[[str], None]) -> BuildFigures:
+    """Save every synthetic post into a new archive at `path`; time only the saves."""
+    with open_archive(path) as archive:
+        blog_ids = [archive.save_blog(blog) for blog in content.blogs()]
+        spent = 0.0
+        cpu = 0.0
+        samples: list[tuple[int, float]] = []
+        comments = 0
+        last = time.monotonic()
+        for index, post in content.iter_posts():
+            started, cpu_started = time.perf_counter(), time.process_time()
+            archive.save_post(blog_ids[content.blog_of(index)], post, thread_complete=False)
+            took = time.perf_counter() - started
+            cpu += time.process_time() - cpu_started
+            spent += took
+            comments += len(post.comments)
+            samples.append((len(post.comments), took))
+            if time.monotonic() - last > 10:
+                last = time.monotonic()
+                progress(
+                    f"  {index + 1:,} posts, {comments:,} comments saved in {spent:.0f} s "
+                    f"({(index + 1) / spent:,.0f} posts/s, {comments / spent:,.0f} comments/s)"
+                )
+    per_post, per_comment = fit_costs(samples)
+    return BuildFigures(content.posts, comments, spent, cpu, per_post * 1000, per_comment * 1000)
+
+
+def cached_archive(
+    content: SyntheticArchive, cache_dir: Path, *, rebuild: bool, progress: Callable[[str], None]
+) -> tuple[Path, BuildFigures | None]:
+    """The archive for these parameters, built now (with its figures) or found in the cache (None)."""
+    path = cache_dir / f"storage-p{content.posts}-c{content.comments}-s{content.seed}-v{BUILD_VERSION}.sqlite"
+    if path.exists() and not rebuild:
+        return path, None
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    for stale in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        stale.unlink(missing_ok=True)
+    figures = build(partial, content, progress=progress)
+    partial.rename(path)
+    return path, figures
+
+
+def fts_sizes(path: Path) -> dict[str, int]:
+    """Bytes per table group (posts, comments, their full-text indexes, the rest), from dbstat."""
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
+    except sqlite3.OperationalError:
+        return {}
+    finally:
+        conn.close()
+    groups: dict[str, int] = {}
+    for name, size in rows:
+        key = "full-text indexes" if "_fts" in name else name if name in ("posts", "comments") else "other"
+        groups[key] = groups.get(key, 0) + int(size)
+    return groups
+
+
+def plain_bm25(conn: sqlite3.Connection, query: str) -> int:
+    """The baseline: a plain bm25-ranked FTS5 query with snippets, LIMIT 50, on each index."""
+    match = " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
+    rows = 0
+    for fts in ("posts_fts", "comments_fts"):
+        rows += len(
+            conn.execute(
+                f"SELECT rowid, snippet({fts}, -1, '[', ']', '…', 16), bm25({fts}) FROM {fts} "
+                f"WHERE {fts} MATCH ? ORDER BY bm25({fts}) LIMIT 50",
+                [match],
+            ).fetchall()
+        )
+    return rows
+
+
+def measure_search(archive: Archive, path: Path, queries: list[str]) -> tuple[list[float], list[float], list[int]]:
+    """Milliseconds per query: ours, the baseline, and the number of hits we returned."""
+    conn = sqlite3.connect(path)
+    ours: list[float] = []
+    plain: list[float] = []
+    hits: list[int] = []
+    try:
+        for query in queries:  # warm the page cache and both code paths
+            archive.search(query, limit=50)
+            plain_bm25(conn, query)
+        for query in queries:
+            started = time.perf_counter()
+            found = archive.search(query, limit=50)
+            ours.append((time.perf_counter() - started) * 1000)
+            hits.append(len(found))
+            started = time.perf_counter()
+            plain_bm25(conn, query)
+            plain.append((time.perf_counter() - started) * 1000)
+    finally:
+        conn.close()
+    return ours, plain, hits
+
+
+def measure_listing(archive: Archive, blog_id: int) -> list[float]:
+    """Milliseconds per 200-row page of one blog's post list, newest first, first page to last."""
+    times: list[float] = []
+    offset = 0
+    while True:
+        started = time.perf_counter()
+        rows = archive.list_posts(blog_id=blog_id, offset=offset, limit=PAGE)
+        times.append((time.perf_counter() - started) * 1000)
+        if len(rows) < PAGE:
+            return times
+        offset += PAGE
+
+
+def measure_load(archive: Archive, post_id: int, runs: int = 20) -> tuple[list[float], int]:
+    times: list[float] = []
+    comments = 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        post = archive.load_post(post_id)
+        times.append((time.perf_counter() - started) * 1000)
+        comments = len(post.comments)
+    return times, comments
+
+
+def _ms(values: Sequence[float]) -> str:
+    return f"p50 {statistics.median(values):.1f} ms, p95 {percentile(values, 0.95):.1f} ms, worst {max(values):.1f} ms"
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=100_000)
+    parser.add_argument("--comments", type=int, default=1_000_000)
+    parser.add_argument("--quick", action="store_true", help="2,000 posts and 20,000 comments")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=Path(os.environ.get("THREADBOOK_BENCH_DIR", Path(tempfile.gettempdir()) / "threadbook-bench")),
+    )
+    parser.add_argument("--rebuild", action="store_true", help="build the archive again even if it is cached")
+    parser.add_argument("--print-queries", action="store_true", help="print the 200 queries and stop")
+    args = parser.parse_args()
+    if args.quick:
+        args.posts, args.comments = 2_000, 20_000
+    content = SyntheticArchive(posts=args.posts, comments=args.comments, seed=args.seed)
+    queries = content.queries()
+    if args.print_queries:
+        print("\n".join(queries))
+        return
+    print(
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}; load average {os.getloadavg()[0]:.1f}"
+    )
+    path, figures = cached_archive(content, args.cache_dir, rebuild=args.rebuild, progress=print)
+    if figures is None:
+        print(f"archive: {path} (cached; --rebuild to measure the build)")
+    else:
+        posts_rate, comments_rate = figures.posts / figures.seconds, figures.comments / figures.seconds
+        print(
+            f"build: {figures.posts:,} posts and {figures.comments:,} comments saved in {figures.seconds:.1f} s "
+            f"(CPU {figures.cpu_seconds:.1f} s) through Archive.save_post, full-text triggers on"
+        )
+        print(
+            f"  together: {posts_rate:,.0f} posts/s and {comments_rate:,.0f} comments/s "
+            f"(targets 1,000 and 10,000 at once: {_verdict(posts_rate >= 1000 and comments_rate >= 10_000)})"
+        )
+        print(
+            f"  per item (least squares over every save): {figures.per_post_ms:.3f} ms a post + "
+            f"{figures.per_comment_ms:.3f} ms a comment = {1000 / figures.per_post_ms:,.0f} posts/s, "
+            f"{1000 / figures.per_comment_ms:,.0f} comments/s "
+            f"({_verdict(figures.per_post_ms <= 1 and figures.per_comment_ms <= 0.1)})"
+        )
+    size = path.stat().st_size
+    groups = fts_sizes(path)
+    detail = ", ".join(f"{name} {bytes_ / 1e6:,.0f} MB" for name, bytes_ in sorted(groups.items()))
+    print(f"file: {size / 1e6:,.0f} MB ({detail})")
+
+    with open_archive(path) as archive:
+        ours, plain, hits = measure_search(archive, path, queries)
+        print(f"search, {len(queries)} queries, ranked hits with snippets (limit 50):")
+        print(f"  Threadbook Archive.search: {_ms(ours)}; {sum(hits) / len(hits):.0f} hits on average")
+        print(f"  plain bm25 FTS5 query on both indexes: {_ms(plain)}")
+        p95_ratio = percentile(ours, 0.95) / percentile(plain, 0.95)
+        print(
+            f"  ratio (ours / plain): p50 {statistics.median(ours) / statistics.median(plain):.2f}, "
+            f"p95 {p95_ratio:.2f}; target p95 < 50 ms: {_verdict(percentile(ours, 0.95) < 50)}"
+        )
+        slowest = sorted(zip(ours, queries, strict=True), reverse=True)[:5]
+        print("  slowest: " + ", ".join(f"{q!r} {ms:.0f} ms" for ms, q in slowest))
+
+        blog_id = archive.list_blogs()[0].id
+        pages = measure_listing(archive, blog_id)
+        print(
+            f"listing: {len(pages)} pages of {PAGE} posts of one blog: {_ms(pages)}; "
+            f"target < 2 ms a page: {_verdict(percentile(pages, 0.95) < 2)}"
+        )
+        big_id = archive.find_post(content.post(0).url)
+        loads, count = measure_load(archive, big_id)
+        print(
+            f"load_post with {count:,} comments (of {BIG_THREAD:,}): {_ms(loads)}; "
+            f"target < 10 ms: {_verdict(statistics.median(loads) < 10)}"
+        )
+
+
+if __name__ == "__main__":
+    main()
