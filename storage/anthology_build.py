@@ -112,8 +112,12 @@ def build_item(
     comments = select_comments(post.comments, entry.comment_mode, entry.choices)
     comments = protect_commenters(comments, names, omit_urls=omit_urls, keep=post.author)
     body = edited_body if edited_body is not None else post.body_md
+    # An item printed without comments by choice says nothing about a thread that could not be captured.
+    system = None if entry.comment_mode == "none" else post.comment_system
     return AnthologyItem(
-        post=replace(post, comments=comments, body_md=body), section=entry.section, note_md=entry.note_md
+        post=replace(post, comments=comments, body_md=body, comment_system=system),
+        section=entry.section,
+        note_md=entry.note_md,
     )
 
 

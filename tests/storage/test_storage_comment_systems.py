@@ -160,3 +160,15 @@ def test_the_table_has_the_documented_shape(archive_path: Path) -> None:
     }
     assert [fk.other_table for fk in db["post_comment_systems"].foreign_keys] == ["posts"]
     db.close()
+
+
+def test_an_anthology_item_printed_without_comments_carries_no_missing_notice(archive: Archive) -> None:
+    blog_id = archive.save_blog(make_blog())
+    post_id = archive.save_post(blog_id, make_post(comments=(), comment_system=DISQUS_MISSING)).post_id
+    archive.create_anthology("Walks", title="Walks")
+    archive.add_anthology_item("Walks", post_id)
+    [item] = archive.build_anthology("Walks", with_asset_data=False).items
+    assert item.post.comment_system == DISQUS_MISSING  # "all": the book says the thread is missing
+    archive.set_anthology_item("Walks", post_id, comment_mode="none")
+    [item] = archive.build_anthology("Walks", with_asset_data=False).items
+    assert item.post.comment_system is None  # no comments by the editor's choice: nothing to say about them
