@@ -128,13 +128,15 @@ def load_comment_system(db: Database, post_id: int) -> CommentSystem | None:
 
 def list_missing_threads(db: Database, *, blog_id: int | None = None) -> list[MissingThread]:
     """Posts whose thread could not be read (origin "none"), newest first; of one blog when `blog_id` is set."""
+    # CROSS JOIN keeps the few rows of post_comment_systems (by their origin index) as the outer loop: with a blog
+    # filter SQLite would otherwise walk every post of the blog (15 ms instead of 4 at 20k posts).
     where = "WHERE cs.origin = 'none'" + (" AND p.blog_id = ?" if blog_id is not None else "")
     params: list[Any] = [] if blog_id is None else [blog_id]
     rows = db.query(
         f"""
         SELECT p.id, p.blog_id, p.url, p.title, cs.name, cs.expected, cs.note, cs.detected_at,
             (SELECT count(*) FROM comments AS c WHERE c.post_id = p.id AND c.removed_at IS NULL) AS archived
-        FROM post_comment_systems AS cs JOIN posts AS p ON p.id = cs.post_id
+        FROM post_comment_systems AS cs CROSS JOIN posts AS p ON p.id = cs.post_id
         {where}
         ORDER BY p.published_utc DESC, p.id DESC
         """,

@@ -492,7 +492,7 @@ def list_terms(db: Database, *, blog_id: int | None = None) -> list[TermCount]:
         {blog_filter} GROUP BY p.blog_id, t.name
         UNION ALL
         SELECT 'missing_comments', ?, p.blog_id, count(*)
-        FROM post_comment_systems AS cs JOIN posts AS p ON p.id = cs.post_id
+        FROM post_comment_systems AS cs CROSS JOIN posts AS p ON p.id = cs.post_id
         WHERE cs.origin = 'none'{"" if blog_id is None else " AND p.blog_id = ?"} GROUP BY p.blog_id
     """
     rank = {"series": 0, "category": 1, "tag": 2, "missing_comments": 3}
