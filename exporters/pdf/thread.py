@@ -1,4 +1,5 @@
-"""A post's comment thread as flowables: a heading, then each comment indented by its depth with a thread rule."""
+"""A post's comment thread as flowables: a heading, then each comment indented by its depth with a thread rule (or,
+for a thread a comment system kept from us, the note saying what is missing)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ def thread_flowables(
     frame_width: float,
     bookmark_key: str,
 ) -> list[Flowable]:
-    """The heading and every comment of `post`, in the record's display order; [] when it has none.
+    """The heading and every comment of `post`, in the record's display order; [] when it has none. A post whose
+    comment system could not be read gets "Comments (not captured)" and the archive's note instead of nothing.
 
     Each comment is indented by its depth, one step per level, capped so the deepest replies keep at
     least 70 % of the width; a thin rule left of every reply shows which thread it belongs to, and a
