@@ -109,6 +109,13 @@ def unread_note(found: DetectedSystem, hint: str | None, reason: str | None = No
 
 
 def _api_note(found: DetectedSystem, thread: ThreadFetch) -> str:
+    if found.expected and len(thread.comments) < found.expected:
+        count = len(thread.comments)
+        got = "none was" if not count else f"only {count} {'was' if count == 1 else 'were'}"
+        return (
+            f"The page states {found.expected} comments, but {got} read through {found.label}; its settings may "
+            f"point elsewhere, or comments may be held for moderation."
+        )
     if thread.complete:
         return ""
     problems = " ".join(thread.problems)

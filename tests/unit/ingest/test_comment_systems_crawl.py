@@ -116,3 +116,17 @@ def test_blogs_serving_their_own_comments_have_no_comment_system(fixture: str) -
     with RouteServer({POST: Route(body=page)}) as blog, fetcher() as f:
         crawled = crawl_post(blog.url(POST), f, fetch_images=False, thread_options=ThreadOptions(render=True))
     assert crawled.post.comments and crawled.post.comment_system is None
+
+
+def test_an_api_read_with_fewer_comments_than_the_page_states_says_so() -> None:
+    def empty(request: ApiRequest) -> ApiAnswer:
+        return ApiAnswer(payload={"comments": [], "info": {"count": 0}})
+
+    with ApiServer(empty) as api, fetcher() as f:
+        found = DetectedSystem("remark42", (("api", api.base), ("site", "crumb")), expected=7)
+        result = read_comment_system(found, ReadContext("http://127.0.0.1:1/p/", f))
+    assert result.system.origin == "api" and result.thread is not None and result.thread.comments == ()
+    assert result.system.note == (
+        "The page states 7 comments, but none was read through Remark42; its settings may point elsewhere, "
+        "or comments may be held for moderation."
+    )
