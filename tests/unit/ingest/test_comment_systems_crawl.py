@@ -86,6 +86,7 @@ def test_a_remark42_thread_is_read_through_its_api_during_the_crawl() -> None:
             (FIXTURES / "comment_systems" / "remark42.html")
             .read_text()
             .replace("https://remark.crumb.example", api.base)
+            .replace(">7<", ">1<")
         )
         with RouteServer({POST: Route(body=page)}) as blog, fetcher() as f:
             crawled = crawl_post(blog.url(POST), f)
