@@ -22,6 +22,8 @@ from desktop.warc import WarcSelection, export_warc
 from storage import history
 from storage.archive import open_archive
 
+# Every post asked again (not only those the blog says changed): each capture run is a version of every post.
+RECHECK = tasks.ArchiveSettings(delay=0.0, recheck_all=True)
 SERIES = "Guest Week"
 
 
@@ -55,7 +57,7 @@ def twice_archived(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("warc") / "archive.sqlite"
     with SampleBlogServer() as server:
         for _ in range(2):
-            tasks.archive_blog(server.url, db_path=db, settings=tasks.ArchiveSettings(delay=0.0))
+            tasks.archive_blog(server.url, db_path=db, settings=RECHECK)
     return db
 
 

@@ -17,6 +17,8 @@ from desktop.sampleserver import SampleBlogServer
 from desktop.workers import JobRunner
 from storage.archive import open_archive
 
+# Every post asked again (not only those the blog says changed): each capture run is a version of every post.
+RECHECK = tasks.ArchiveSettings(delay=0.0, recheck_all=True)
 ADDED = "A late note: <b>not bold</b> <img src=x onerror=alert(1)> stays text."
 EDITED = "Edited upstream: it was a Kelsey after all."
 
@@ -40,7 +42,7 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
             removed_comments=[leaves[0]],
             edited_comments={leaves[1]: EDITED},
         )
-        tasks.archive_blog(server.url, db_path=db, settings=tasks.ArchiveSettings(delay=0.0))
+        tasks.archive_blog(server.url, db_path=db, settings=RECHECK)
         with open_archive(db) as archive:
             post_id = archive.find_post(server.origin + post["path"])
     yield {"db": db, "post_id": post_id, "title": post["title"], "removed": leaves[0], "edited": leaves[1]}
