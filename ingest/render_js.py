@@ -38,12 +38,12 @@ COMMENT_AREA_SELECTOR = (
 )
 
 # Labels of controls that reveal more of a thread, in the languages our users' blogs are written in. Matched
-# case-insensitively against a control's visible text or aria-label (whitespace collapsed). "more" controls may be
-# clicked again and again (each click adds a page); "replies" controls are toggles and are clicked once.
+# case-insensitively against a control's visible text or aria-label (whitespace collapsed). "More" controls may be
+# clicked again and again (each click adds a page); "reply" controls are toggles and are clicked once.
 MORE_LABELS = (
     r"^(load|show|view|see|display|read|get)\s+(\d+\s+)?(more|older|earlier|previous|all|remaining)\b"
-    r"|^(\d+\s+)?more\s+(comments?|responses?|repl(y|ies)|posts?)\b"
-    r"|^(older|earlier|previous)\s+(comments?|posts?|responses?)\b"
+    r"|^(\d+\s+)?more\s+(comments?|responses?|repl(y|ies))\b"
+    r"|^(older|earlier|previous)\s+(comments?|responses?)\b"
     r"|^(mehr|weitere|ältere|alle)\s+(kommentare\s+)?(laden|anzeigen)\b|^(weitere|mehr|ältere)\s+kommentare\b"
     r"|^(charger|afficher|voir)\s+(plus|davantage|les\s+commentaires|tous)\b|^plus\s+de\s+commentaires\b"
     r"|^commentaires\s+(précédents|plus\s+anciens)\b"
@@ -66,6 +66,15 @@ REPLY_LABELS = (
     r"|^(mostra|visualizza)\s+(le\s+)?(\d+\s+)?risposte\b|^(toon|bekijk)\s+(\d+\s+)?(reacties|antwoorden)\b"
     r"|^pokaż\s+(\d+\s+)?odpowiedzi\b|^показать\s+(\d+\s+)?ответ"
     r"|^(返信を表示|返信を見る|\d+件の返信)|^(查看回复|展开回复|查看\d+条回复|展开\d+条回复)"
+)
+# Controls that load a thread which isn't there yet (click-to-load embeds, often for privacy): clicked once, and
+# while waiting for the thread one of these ends the wait at once.
+LOADER_LABELS = (
+    r"^(load|show|view|display|read|open|see)\s+(the\s+|all\s+)?([\w-]+\s+)?(comments?|discussion|responses)\b"
+    r"|^(\d+\s+)?comments?\s+(anzeigen|laden|einblenden)\b|^kommentare\s+(anzeigen|laden|einblenden)\b"
+    r"|^(afficher|voir|charger)\s+les\s+commentaires\b|^(ver|mostrar|cargar)\s+(los\s+)?comentarios\b"
+    r"|^(mostra|carica|visualizza)\s+(i\s+)?commenti\b|^(toon|laad)\s+(de\s+)?reacties\b"
+    r"|^(показать|загрузить)\s+комментарии\b|^(コメントを表示|コメントを読み込む|显示评论|加载评论|查看评论)"
 )
 # Never clicked, whatever else matches: these write, hide, leave or sign in.
 NEVER_LABELS = (
@@ -130,13 +139,29 @@ MUTATIONS_SCRIPT = "() => window.__threadbookMutations || 0"
 
 # Finds the first visible control that reveals more of the thread and is not spent yet, marks it with
 # data-threadbook-control="<args.id>" so Playwright can click it, and returns {id, label, kind} (or null).
+# Kinds: "more" may be clicked again and again (each click adds a page); "once" is a toggle, or a link to another
+# document (its navigation is cancelled, but a script may act on the click); "loader" loads the whole thread.
+# With args.only, only controls of that kind count.
 FIND_CONTROL_SCRIPT = """
 (args) => {
   const more = new RegExp(args.more, 'i');
   const reply = new RegExp(args.reply, 'i');
+  const loader = new RegExp(args.loader, 'i');
   const never = new RegExp(args.never, 'i');
   const moreClass = new RegExp(args.moreClass, 'i');
   const replyClass = new RegExp(args.replyClass, 'i');
+  const leaves = (el) => {
+    if (el.tagName !== 'A' || !el.hasAttribute('href')) return false;
+    const href = (el.getAttribute('href') || '').trim();
+    if (href.startsWith('#') || /^javascript:/i.test(href)) return false;
+    try {
+      const target = new URL(el.href, location.href);
+      return target.origin !== location.origin || target.pathname !== location.pathname
+        || target.search !== location.search;
+    } catch (e) {
+      return true;
+    }
+  };
   const candidates = document.querySelectorAll(
     'button, a, [role="button"], input[type="button"], input[type="submit"], summary, [onclick], [tabindex]');
   for (const el of candidates) {
@@ -153,11 +178,14 @@ FIND_CONTROL_SCRIPT = """
     if (never.test(label)) continue;
     const classes = ((typeof el.className === 'string' ? el.className : '') + ' ' + (el.id || ''));
     let kind = null;
-    if (reply.test(text) || reply.test(aria)) kind = 'replies';
+    if (reply.test(text) || reply.test(aria)) kind = 'once';
     else if (more.test(text) || more.test(aria)) kind = 'more';
-    else if (label.length <= 40 && replyClass.test(classes)) kind = 'replies';
+    else if (loader.test(text) || loader.test(aria)) kind = 'loader';
+    else if (label.length <= 40 && replyClass.test(classes)) kind = 'once';
     else if (label.length <= 40 && moreClass.test(classes)) kind = 'more';
     if (!kind) continue;
+    if (kind === 'more' && leaves(el)) kind = 'once';
+    if (args.only && kind !== args.only) continue;
     el.setAttribute('data-threadbook-control', args.id);
     return {id: args.id, label: label.slice(0, 80), kind: kind};
   }

@@ -42,6 +42,7 @@ from ingest.render_js import (
     FIND_CONTROL_SCRIPT,
     IN_COMMENT_AREA_SCRIPT,
     INIT_SCRIPT,
+    LOADER_LABELS,
     MARK_FRAME_SCRIPT,
     MORE_CLASSES,
     MORE_LABELS,
@@ -84,6 +85,7 @@ SETTLE_FIRST_CHANGE = 1.0  # how long a click gets to start changing the page be
 SETTLE_CAP = 6.0  # a page that never stops changing (tickers, animations) is taken as it is after this
 PENDING_MAX_AGE = 3.0  # a request older than this is a long poll or a stream, not something to wait for
 POLL = 0.1
+WAIT_POLL = 0.25  # seconds between looks for the thread while waiting for it
 LAUNCH_TIMEOUT = 20.0  # seconds for the browser to start (more than 10x what it takes here)
 _HOP_HEADERS = frozenset({"host", "cookie", "content-length"})  # not carried to the next hop of a redirect
 
@@ -261,14 +263,20 @@ class RenderSession:
         raise RenderFailed(f"Couldn't render {self.url}: it redirects more than {MAX_REDIRECTS} times.")
 
     def _wait_for_thread(self, page: Page) -> None:
-        """Wait (at most half the time allowed) for a comment thread to appear, then for the page to settle."""
-        selector = self.wait_selector or ", ".join(THREAD_SELECTORS)
-        budget = min(self._left(), self.timeout / 2)
-        try:
-            page.wait_for_selector(selector, state="attached", timeout=max(1.0, budget * 1000))
-        except PlaywrightTimeoutError:
-            log.info("render: no comment thread appeared on %s within %.1f s", self.url, budget)
-            return
+        """Wait (at most half the time allowed) for a comment thread to appear, then for the page to settle.
+
+        A control that loads the thread on demand ("Show comments") ends the wait at once: the reveal loop clicks it.
+        """
+        thread = page.locator(self.wait_selector or ", ".join(THREAD_SELECTORS))
+        deadline = time.monotonic() + min(self._left(), self.timeout / 2)
+        while thread.count() == 0:
+            self._check_alive()
+            if self._find_control(page, only="loader") is not None:
+                return
+            if time.monotonic() >= deadline:
+                log.info("render: no comment thread appeared on %s", self.url)
+                return
+            page.wait_for_timeout(WAIT_POLL * 1000)
         self._settle(page)
 
     def _reveal(self, page: Page) -> int:
@@ -296,7 +304,7 @@ class RenderSession:
             clicks += 1
             changed = self._settle(page, before=before)
             log.debug("render: clicked %r (%s), page changed: %s", control["label"], control["kind"], changed)
-            if control["kind"] == "replies" or not changed:
+            if control["kind"] != "more" or not changed:
                 self._spend(frame, control["id"])
         else:
             log.info("render: stopped after %d clicks on %s (the limit)", clicks, self.url)
@@ -309,13 +317,16 @@ class RenderSession:
         except PlaywrightError:
             pass  # the frame went away with its control
 
-    def _find_control(self, page: Page) -> tuple[Frame, dict[str, str]] | None:
+    def _find_control(self, page: Page, *, only: str | None = None) -> tuple[Frame, dict[str, str]] | None:
+        """The first control to click (see FIND_CONTROL_SCRIPT for its kinds), in the top frame or a thread frame."""
         for frame in self._thread_frames(page):
             self.controls += 1
             args = {
                 "id": str(self.controls),
+                "only": only or "",
                 "more": MORE_LABELS,
                 "reply": REPLY_LABELS,
+                "loader": LOADER_LABELS,
                 "never": NEVER_LABELS,
                 "moreClass": MORE_CLASSES,
                 "replyClass": REPLY_CLASSES,
