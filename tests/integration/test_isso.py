@@ -171,3 +171,30 @@ def _display_order(
         for reply_position, reply in enumerate(replies):
             order.append((reply, root, str(seeded[reply]["author"]), 1, reply_position))
     return order
+
+
+def test_archive_blog_stores_the_isso_thread_and_a_rerun_adds_nothing(blog: tuple[str, Path], tmp_path: Path) -> None:
+    """The whole path a user takes: `desktop.tasks.archive_blog` into an archive, then a second run."""
+    from isso_server import IssoServer
+
+    from desktop.tasks import ArchiveSettings, archive_blog
+    from storage.archive import open_archive
+
+    blog_url, root = blog
+    post_url = blog_url.rstrip("/") + POST_PATH
+    settings = ArchiveSettings(delay=0.0, fetch_images=False, timeout=10.0)
+    with IssoServer(tmp_path, blog_url=blog_url) as isso:
+        (root / POST_PATH.strip("/") / "index.html").write_text(POST_HTML.format(isso=isso.url), encoding="utf-8")
+        seeded = _seed(isso)
+        stored = _stored_parents(isso.db)
+        first = archive_blog(post_url, db_path=tmp_path / "archive.sqlite", settings=settings)
+        second = archive_blog(post_url, db_path=tmp_path / "archive.sqlite", settings=settings)
+    with open_archive(tmp_path / "archive.sqlite") as archive:
+        post = archive.load_post(archive.find_post(post_url))
+    assert (first.comments_new, first.comments_total) == (60, 60), first.problems
+    assert (second.comments_new, second.comments_removed) == (0, 0), second.problems
+    assert [(c.source_id, c.parent_source_id, c.author, c.depth, c.position) for c in post.comments] == (
+        _display_order(seeded, stored)
+    )
+    assert post.comment_system is not None
+    assert (post.comment_system.name, post.comment_system.origin) == ("isso", "api")
