@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -37,19 +38,14 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from ingest.render import RenderedPage, RenderFailed, RenderUnavailable
+from ingest.render_controls import ControlKind, control_kind
 from ingest.render_js import (
+    CANDIDATES_SCRIPT,
     COMMENT_AREA_SELECTOR,
-    FIND_CONTROL_SCRIPT,
     IN_COMMENT_AREA_SCRIPT,
     INIT_SCRIPT,
-    LOADER_LABELS,
     MARK_FRAME_SCRIPT,
-    MORE_CLASSES,
-    MORE_LABELS,
     MUTATIONS_SCRIPT,
-    NEVER_LABELS,
-    REPLY_CLASSES,
-    REPLY_LABELS,
     SPEND_SCRIPT,
     THREAD_SELECTORS,
 )
@@ -90,6 +86,15 @@ LAUNCH_TIMEOUT = 20.0  # seconds for the browser to start (more than 10x what it
 _HOP_HEADERS = frozenset({"host", "cookie", "content-length"})  # not carried to the next hop of a redirect
 
 
+@dataclass(frozen=True, slots=True)
+class Control:
+    """A control chosen for clicking: its mark in the page, its label (for the log) and how to treat it."""
+
+    key: str  # the value of its data-threadbook-candidate attribute
+    label: str
+    kind: ControlKind
+
+
 class RenderSession:
     """The state of one `render_page` call: deadlines, counters and the request policy. Single use."""
 
@@ -122,7 +127,7 @@ class RenderSession:
         self.context: BrowserContext | None = None
         self.browser_pid: int | None = None
         self.killed = threading.Event()
-        self.controls = 0
+        self.scans = 0  # numbers each look for controls, so candidate marks of an earlier look never match
 
     # --- the run ----------------------------------------------------------------------------------------------
 
@@ -291,7 +296,7 @@ class RenderSession:
             if found is None:
                 break
             frame, control = found
-            locator = frame.locator(f"[data-threadbook-control='{control['id']}']")
+            locator = frame.locator(f"[data-threadbook-candidate='{control.key}']")
             before = self._mutations(page)
             try:
                 locator.click(timeout=min(2000.0, self._ms_left()))
@@ -299,44 +304,42 @@ class RenderSession:
                 try:
                     locator.dispatch_event("click", timeout=min(1000.0, self._ms_left()))
                 except PlaywrightError:
-                    self._spend(frame, control["id"])
+                    self._spend(frame, control.key)
                     continue
             clicks += 1
             changed = self._settle(page, before=before)
-            log.debug("render: clicked %r (%s), page changed: %s", control["label"], control["kind"], changed)
-            if control["kind"] != "more" or not changed:
-                self._spend(frame, control["id"])
+            log.debug("render: clicked %r (%s), page changed: %s", control.label, control.kind, changed)
+            if control.kind != "more" or not changed:
+                self._spend(frame, control.key)
         else:
             log.info("render: stopped after %d clicks on %s (the limit)", clicks, self.url)
         return clicks
 
     @staticmethod
-    def _spend(frame: Frame, control_id: str) -> None:
+    def _spend(frame: Frame, key: str) -> None:
         try:
-            frame.evaluate(SPEND_SCRIPT, control_id)
+            frame.evaluate(SPEND_SCRIPT, key)
         except PlaywrightError:
             pass  # the frame went away with its control
 
-    def _find_control(self, page: Page, *, only: str | None = None) -> tuple[Frame, dict[str, str]] | None:
-        """The first control to click (see FIND_CONTROL_SCRIPT for its kinds), in the top frame or a thread frame."""
+    def _find_control(self, page: Page, *, only: ControlKind | None = None) -> tuple[Frame, Control] | None:
+        """The first control to click, in document order, in the top frame or a thread frame."""
         for frame in self._thread_frames(page):
-            self.controls += 1
-            args = {
-                "id": str(self.controls),
-                "only": only or "",
-                "more": MORE_LABELS,
-                "reply": REPLY_LABELS,
-                "loader": LOADER_LABELS,
-                "never": NEVER_LABELS,
-                "moreClass": MORE_CLASSES,
-                "replyClass": REPLY_CLASSES,
-            }
+            self.scans += 1
             try:
-                control = frame.evaluate(FIND_CONTROL_SCRIPT, args)
+                candidates: list[dict[str, Any]] = frame.evaluate(CANDIDATES_SCRIPT, str(self.scans))
             except PlaywrightError:
                 continue  # the frame went away
-            if control:
-                return frame, {key: str(value) for key, value in control.items()}
+            for candidate in candidates:
+                kind = control_kind(
+                    str(candidate["text"]),
+                    str(candidate["aria"]),
+                    str(candidate["classes"]),
+                    leaves=bool(candidate["leaves"]),
+                )
+                if kind is not None and (only is None or kind == only):
+                    label = str(candidate["text"] or candidate["aria"])
+                    return frame, Control(key=str(candidate["key"]), label=label, kind=kind)
         return None
 
     def _settle(self, page: Page, *, before: int | None = None) -> bool:
