@@ -53,18 +53,25 @@ def _origin(value: str) -> ThreadOrigin:
 
 
 def save_comment_system(
-    db: Database, post_id: int, system: CommentSystem | None, *, has_imported_comments: bool = False
+    db: Database,
+    post_id: int,
+    system: CommentSystem | None,
+    *,
+    has_imported_comments: bool = False,
+    thread_complete: bool = True,
 ) -> None:
     """Replace the post's comment system with `system` (inside the caller's transaction).
 
     None means the page serves its own thread: the row goes, except one saying the comments came from an
-    imported export (those comments are still in the archive, and a crawl can't see them). A crawl that could not
-    read the thread (origin "none") of a post whose comments were imported keeps origin "import": the thread is
-    in the archive after all (`has_imported_comments`: the post holds comments attached from an export).
+    imported export (those comments are still in the archive, and a crawl can't see them), and except when
+    `thread_complete` is false: a partial view of the post (an import from a WXR or Blogger file, a crawl whose
+    comment pages failed) can't tell that the page dropped its comment system. A crawl that could not read the
+    thread (origin "none") of a post whose comments were imported keeps origin "import": the thread is in the
+    archive after all (`has_imported_comments`: the post holds comments attached from an export).
     """
     old = db.execute("SELECT origin FROM post_comment_systems WHERE post_id = ?", [post_id]).fetchone()
     if system is None:
-        if old is not None and old[0] != "import":
+        if old is not None and old[0] != "import" and thread_complete:
             db.execute("DELETE FROM post_comment_systems WHERE post_id = ?", [post_id])
         return
     origin: str = system.origin

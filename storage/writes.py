@@ -147,7 +147,13 @@ def save_post(db: Database, blog_id: int, post: Post, *, thread_complete: bool =
             _replace_names(db, post_id, "categories", "post_categories", "category_id", post.categories)
         _replace_series(db, post_id, blog_id, post)
         new, changed, removed = _save_comments(db, post_id, post.comments, thread_complete, stamp)
-        save_comment_system(db, post_id, post.comment_system, has_imported_comments=_has_attached_comments(db, post_id))
+        save_comment_system(
+            db,
+            post_id,
+            post.comment_system,
+            has_imported_comments=_has_attached_comments(db, post_id),
+            thread_complete=thread_complete,
+        )
         for capture in post.captures:
             _insert_capture(db, capture, blog_id=blog_id, post_id=post_id)
         images_saved = _save_images(db, post_id, post, stamp)

@@ -172,3 +172,13 @@ def test_an_anthology_item_printed_without_comments_carries_no_missing_notice(ar
     archive.set_anthology_item("Walks", post_id, comment_mode="none")
     [item] = archive.build_anthology("Walks", with_asset_data=False).items
     assert item.post.comment_system is None  # no comments by the editor's choice: nothing to say about them
+
+
+def test_a_partial_save_without_a_system_keeps_the_notice(archive: Archive) -> None:
+    """A WXR or Blogger import (thread_complete=False, no comment system known) never erases "not captured"."""
+    blog_id = archive.save_blog(make_blog())
+    post_id = archive.save_post(blog_id, make_post(comments=(), comment_system=DISQUS_MISSING)).post_id
+    archive.save_post(blog_id, make_post(comments=()), thread_complete=False)
+    assert archive.load_post(post_id).comment_system == DISQUS_MISSING
+    archive.save_post(blog_id, make_post(comments=()))  # a whole crawl of a page without one: gone
+    assert archive.load_post(post_id).comment_system is None
