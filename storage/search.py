@@ -169,20 +169,43 @@ def search(db: Database, query: str, *, limit: int = 50, filters: SearchFilters 
     return hits[:limit]
 
 
+def _ranked_hits(
+    db: Database, source: _Source, fts: str, match: str, extra: str, extra_params: list[Any], limit: int
+) -> list[SearchHit]:
+    """The best `limit` rows of `fts` matching `match` (and the ` AND ...` terms `extra`), with snippets.
+
+    Ranking is done first, on the index alone, in a subquery with the LIMIT; snippets (which re-read and
+    re-tokenize each document) and the joins for the hit's columns are made only for the rows kept. In one query
+    SQLite would build a snippet and join every matching row before sorting: a common word matches tens of
+    thousands of comments (bench/storage.py).
+    """
+    # The content table (and the post of a comment) are joined before the LIMIT only when a filter needs them.
+    # CROSS JOIN keeps the kept rows as the outer loop: otherwise SQLite may scan every match again, joining each.
+    filter_joins = f'JOIN {source.table} AS t ON t.id = "{fts}".rowid {source.joins}' if extra else ""
+    sql = f"""
+        SELECT {source.select},
+            snippet("{fts}", -1, ?, ?, '…', {_SNIPPET_TOKENS}) AS snippet,
+            ranked.rank AS rank
+        FROM (
+            SELECT "{fts}".rowid AS id, bm25("{fts}", {source.weights}) AS rank
+            FROM "{fts}" {filter_joins}
+            WHERE "{fts}" MATCH ? {extra}
+            ORDER BY rank LIMIT ?
+        ) AS ranked
+        CROSS JOIN "{fts}" ON "{fts}".rowid = ranked.id
+        JOIN {source.table} AS t ON t.id = ranked.id {source.joins}
+        WHERE "{fts}" MATCH ?
+        ORDER BY ranked.rank
+    """
+    params = [SNIPPET_START, SNIPPET_END, match, *extra_params, limit, match]
+    return [_hit(source, row) for row in db.query(sql, params)]
+
+
 def _search_words(
     db: Database, source: _Source, terms: list[_Term], limit: int, where: str, where_params: list[Any]
 ) -> list[SearchHit]:
-    sql = f"""
-        SELECT {source.select},
-            snippet("{source.fts}", -1, ?, ?, '…', {_SNIPPET_TOKENS}) AS snippet,
-            bm25("{source.fts}", {source.weights}) AS rank
-        FROM "{source.fts}" JOIN {source.table} AS t ON t.id = "{source.fts}".rowid {source.joins}
-        WHERE "{source.fts}" MATCH ? {where}
-        ORDER BY rank LIMIT ?
-    """
     match = " ".join(_fts_phrase(term) for term in terms)
-    params = [SNIPPET_START, SNIPPET_END, match, *where_params, limit]
-    return [_hit(source, row) for row in db.query(sql, params)]
+    return _ranked_hits(db, source, source.fts, match, where, where_params, limit)
 
 
 def _search_cjk(
@@ -196,17 +219,8 @@ def _search_cjk(
     if long_terms:
         # Trigram terms are substrings already, so a prefix `*` adds nothing and is dropped.
         match = " ".join('"' + t.text.replace('"', '""') + '"' for t in long_terms)
-        sql = f"""
-            SELECT {source.select},
-                snippet("{source.cjk_fts}", -1, ?, ?, '…', {_SNIPPET_TOKENS}) AS snippet,
-                bm25("{source.cjk_fts}", {source.weights}) AS rank
-            FROM "{source.cjk_fts}" JOIN {source.table} AS t ON t.id = "{source.cjk_fts}".rowid
-                {source.joins}
-            WHERE "{source.cjk_fts}" MATCH ? {"".join(" AND " + like for like in likes)} {where}
-            ORDER BY rank LIMIT ?
-        """
-        params: list[Any] = [SNIPPET_START, SNIPPET_END, match, *like_params, *where_params, limit]
-        return [_hit(source, row) for row in db.query(sql, params)]
+        extra = "".join(" AND " + like for like in likes) + where
+        return _ranked_hits(db, source, source.cjk_fts, match, extra, [*like_params, *where_params], limit)
     sql = f"""
         SELECT {source.select}, {haystack} AS text, 0.0 AS rank
         FROM {source.table} AS t {source.joins}

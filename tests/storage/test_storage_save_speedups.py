@@ -9,6 +9,7 @@ from sample_records import make_blog, make_comment, make_post
 
 from storage.archive import Archive
 from storage.records import SeriesRef
+from storage.search import SearchFilters
 
 
 def parents(archive: Archive) -> list[tuple[str, str | None, int]]:
@@ -111,3 +112,26 @@ def test_post_list_pages_join_up_to_the_whole_list_in_every_order(archive: Archi
     newest = archive.list_posts(blog_id=blogs[1], limit=3)
     assert [p.comment_count for p in newest] == [len(archive.load_post(p.id).comments) for p in newest]
     assert {p.series for p in archive.list_posts()} >= {None, SeriesRef("Walks", 1)}
+
+
+def test_search_keeps_the_best_ranked_hits_and_filters_before_the_limit(archive: Archive) -> None:
+    # Ranking happens in a subquery with the LIMIT, snippets after it (bench/storage.py): the hits must still be
+    # the best of all matches, and a filter must narrow the matches before the limit, not the kept hits after.
+    blogs = [archive.save_blog(make_blog(f"https://b{n}.example/", f"Blog {n}")) for n in range(2)]
+    for n in range(30):
+        # Short comments with the word more often rank better: comment k of post n says "heron" k+1 times.
+        thread = tuple(
+            make_comment(f"c{n}-{k}", body=" ".join(["heron"] * (k + 1) + ["filler"] * (8 - k))) for k in range(3)
+        )
+        archive.save_post(blogs[1 if n >= 27 else 0], make_post(f"p{n}", comments=thread, body_md="No birds."))
+    hits = archive.search("heron", limit=10)
+    assert len(hits) == 10
+    assert all(hit.comment_source_id is not None and hit.comment_source_id.endswith("-2") for hit in hits)
+    assert [hit.rank for hit in hits] == sorted(hit.rank for hit in hits)
+    assert all("\u0002heron\u0003" in hit.snippet for hit in hits)
+    everything = archive.search("heron", limit=1000)
+    assert len(everything) == 90
+    assert hits == everything[:10] or [h.rank for h in hits] == [h.rank for h in everything[:10]]
+    filtered = archive.search("heron", limit=5, filters=SearchFilters(blog_id=blogs[1]))
+    assert len(filtered) == 5
+    assert {hit.post_title for hit in filtered} <= {f"Ein Spaziergang: p{n} 🚶" for n in (27, 28, 29)}
