@@ -1,5 +1,6 @@
-"""The export dialog: a series or the selected posts, as PDF (with its page size) or JSON; the export runs on a
-worker, then the PDF is previewed in the dialog (QtPdf) with "Open" and "Show in folder"."""
+"""The export dialog: a series or the selected posts, as PDF (with its page size), EPUB, a Markdown bundle, one web
+page or citations, or the whole archive as JSON; the export runs on a worker, then a PDF is previewed in the dialog
+(QtPdf) with "Open" and "Show in folder"; the other formats say where they were saved."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 from desktop import exports
 from desktop.exports import file_stem
 from desktop.workers import Job, JobRunner, Lane
+from exporters.formats import FORMATS
 from storage.records import PostSummary
 
 PAGE_SIZES = ("A4", "Letter", "A5")
@@ -88,6 +90,8 @@ class ExportDialog(QDialog):
 
         self.format_combo = QComboBox()
         self.format_combo.addItem("PDF anthology", "pdf")
+        for export_format in FORMATS:
+            self.format_combo.addItem(export_format.label, export_format.name)
         self.format_combo.addItem("JSON (the documented archive format)", "json")
         self.page_combo = QComboBox()
         self.page_combo.addItems(list(PAGE_SIZES))
@@ -169,12 +173,18 @@ class ExportDialog(QDialog):
     def fmt(self) -> str:
         return str(self.format_combo.currentData())
 
+    def suffix(self) -> str:
+        """The file name ending of the chosen format (".pdf", ".epub", ".zip", ...)."""
+        fmt = self.fmt()
+        return next((f.suffix for f in FORMATS if f.name == fmt), f".{fmt}")
+
     def _update(self, *_args: object) -> None:
-        pdf = self.fmt() == "pdf"
+        # Every format but JSON writes posts (a series or the selection); only JSON writes the whole archive.
+        pdf = self.fmt() != "json"
         self.all_radio.setEnabled(not pdf)
         if pdf and self.all_radio.isChecked():
             (self.series_radio if self.series_radio.isEnabled() else self.posts_radio).setChecked(True)
-        self.page_combo.setEnabled(pdf)
+        self.page_combo.setEnabled(self.fmt() == "pdf")
         self.title_edit.setEnabled(pdf and self.posts_radio.isChecked())
         ready = pdf and (self.series_radio.isChecked() or self.posts_radio.isChecked()) or not pdf
         self.export_button.setEnabled(
@@ -189,7 +199,7 @@ class ExportDialog(QDialog):
             stem = "selected-posts"
         else:
             stem = "threadbook-archive"
-        self.path_edit.setText(str(self._out_dir / f"{stem}.{self.fmt()}"))
+        self.path_edit.setText(str(self._out_dir / f"{stem}{self.suffix()}"))
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path_edit.text())
@@ -204,8 +214,22 @@ class ExportDialog(QDialog):
             self.message.setText("Choose where to save the export.")
             return None
         db = self.archive_path
-        if self.fmt() == "json":
+        fmt = self.fmt()
+        if fmt == "json":
             work = functools.partial(exports.export_json, db_path=db, out_path=out)
+        elif fmt != "pdf" and self.series_radio.isChecked():
+            work = functools.partial(
+                exports.export_series_as, fmt, db_path=db, series=self.series_combo.currentText(), out_path=out
+            )
+        elif fmt != "pdf":
+            work = functools.partial(
+                exports.export_posts_as,
+                fmt,
+                db_path=db,
+                post_ids=[p.id for p in self.selected],
+                title=self.title_edit.text().strip() or "Selected posts",
+                out_path=out,
+            )
         elif self.series_radio.isChecked():
             work = functools.partial(
                 exports.export_series_pdf,

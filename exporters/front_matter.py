@@ -17,10 +17,10 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x
 
 
 def _printable(code: int) -> bool:
-    """YAML 1.1/1.2's c-printable, less the line breaks and tab (written as escapes to keep one line)."""
+    """YAML 1.1/1.2's c-printable, less the line breaks (NEL U+0085 too) and tab, written as escapes to keep one
+    line and to keep parsers from folding them."""
     return (
         0x20 <= code <= 0x7E
-        or code == 0x85
         or 0xA0 <= code <= 0xD7FF
         or 0xE000 <= code <= 0xFFFD
         or 0x10000 <= code <= 0x10FFFF

@@ -123,9 +123,14 @@ def _rewrite_destinations(text: str, image_path: ImagePath) -> str:
         while start < len(text) and text[start] in " \t":
             start += 1
         end = _destination_end(text, start)
-        is_image = _is_image(text, found)
-        out.append(text[position:start])
-        out.append(_checked_destination(text[start:end], image_path if is_image else None))
+        opening = _image_opening(text, found)
+        checked = _checked_destination(text[start:end], image_path if opening is not None else None)
+        if checked == "#" and opening is not None and opening > position:
+            # An image from a forbidden address (file:, data:) becomes a plain link to nowhere: no image request.
+            out.append(text[position : opening - 1] + text[opening:start])
+        else:
+            out.append(text[position:start])
+        out.append(checked)
         position = end
 
 
@@ -155,8 +160,9 @@ def _destination_end(text: str, start: int) -> int:
     return index
 
 
-def _is_image(text: str, bracket: int) -> bool:
-    """Whether the `]` at `bracket` closes the `![` of an image (nested brackets counted, escapes skipped)."""
+def _image_opening(text: str, bracket: int) -> int | None:
+    """The index of the `[` of `![` when the `]` at `bracket` closes an image (nested brackets counted, escapes
+    skipped), else None."""
     depth = 0
     index = bracket
     while index >= 0:
@@ -168,9 +174,9 @@ def _is_image(text: str, bracket: int) -> bool:
             elif char == "[":
                 depth -= 1
                 if depth == 0:
-                    return index > 0 and text[index - 1] == "!"
+                    return index if index > 0 and text[index - 1] == "!" else None
         index -= 1
-    return False
+    return None
 
 
 def _checked_destination(destination: str, image_path: ImagePath | None) -> str:
