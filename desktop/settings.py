@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -164,6 +165,14 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(comments_group)
         layout.addWidget(buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Qt sizes a dialog from its layouts' size hints, which leave out the extra lines of wrapped notes: open it
+        # tall enough for them (it opened 28 px short, squeezing the User-Agent note to a line and a half).
+        needed = self.layout().totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _comment_systems_group(self, current: ArchiveSettings) -> QGroupBox:
         """Rendering and the keys that unlock comment threads kept outside the page (Disqus, giscus, ...)."""

@@ -140,6 +140,17 @@ def test_settings_store_render_and_keys_and_hide_the_keys(qtbot, qsettings: QSet
     assert "dq-key-123" not in Path(qsettings.fileName()).read_text(encoding="utf-8")
 
 
+def test_the_settings_dialog_opens_tall_enough_for_every_note(qtbot, qsettings: QSettings) -> None:  # type: ignore[no-untyped-def]
+    dialog = SettingsDialog(AppSettings(qsettings), archive_path=None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    wrapped = [label for label in dialog.findChildren(QLabel) if label.wordWrap() and label.isVisible()]
+    assert len(wrapped) >= 4
+    for label in wrapped:
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+
+
 def test_the_add_blog_dialog_keeps_the_comment_system_settings(qtbot) -> None:  # type: ignore[no-untyped-def]
     from desktop.dialogs import AddBlogDialog
 
