@@ -144,3 +144,12 @@ IN_COMMENT_AREA_SCRIPT = "(el, selector) => Boolean(el.closest(selector))"
 
 # Marks an <iframe> element, so its content can be put in its place in the serialized page.
 MARK_FRAME_SCRIPT = "(el, n) => el.setAttribute('data-threadbook-frame', n)"
+
+# Removes the marks we left on the page (candidates, spent controls), so the returned HTML is the page's own.
+CLEAN_SCRIPT = """
+() => {
+  for (const name of ['data-threadbook-candidate', 'data-threadbook-spent', 'data-threadbook-frame']) {
+    for (const el of document.querySelectorAll('[' + name + ']')) el.removeAttribute(name);
+  }
+}
+"""

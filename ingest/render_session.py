@@ -41,6 +41,7 @@ from ingest.render import RenderedPage, RenderFailed, RenderUnavailable
 from ingest.render_controls import ControlKind, control_kind
 from ingest.render_js import (
     CANDIDATES_SCRIPT,
+    CLEAN_SCRIPT,
     COMMENT_AREA_SELECTOR,
     IN_COMMENT_AREA_SCRIPT,
     INIT_SCRIPT,
@@ -392,6 +393,8 @@ class RenderSession:
     def _worth_reading(self, frame: Frame, page: Page) -> bool:
         if frame.is_detached():
             return False
+        if not (is_http_url(frame.url) or frame.url in ("about:blank", "about:srcdoc")):
+            return False  # e.g. the browser's error page for a frame we refused
         if is_http_url(frame.url) and is_http_url(page.url) and origin(frame.url) == origin(page.url):
             return True
         try:
@@ -402,6 +405,7 @@ class RenderSession:
 
     def _frame_html(self, frame: Frame, page_url: str, *, depth: int) -> str:
         """The frame's DOM as HTML, with the frames worth reading put in place of their <iframe> elements."""
+        _quietly(lambda: frame.evaluate(CLEAN_SCRIPT))
         marked: dict[str, Frame] = {}
         if depth < MAX_FRAME_DEPTH and self.page is not None:
             for index, child in enumerate(frame.child_frames):

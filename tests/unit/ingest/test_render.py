@@ -148,6 +148,7 @@ def test_delayed_paged_folded_thread_is_rendered_whole_and_extracted_with_parent
     for comment in THREAD:
         assert comment["text"] in page.html
     assert not any(path.startswith("/elsewhere") for _, path in seen), "a click left the page"
+    assert "data-threadbook" not in page.html  # our marks are taken off again
     assert len(profiles) == 1 and not os.path.exists(profiles[0]), "the temporary browser profile was left behind"
 
     post_page = extract_post_page(page.html, page.final_url)
@@ -181,6 +182,7 @@ def test_a_thread_loaded_on_request_into_another_origins_frame_is_revealed_and_p
     assert page.clicks == 2  # "Show comments", then "Load more comments" inside the widget's frame
     assert "Show comments" not in page.html
     assert '<div class="threadbook-frame" data-src="http://localhost:' in page.html and "<iframe" not in page.html
+    assert "data-threadbook-candidate" not in page.html
     comments = extract_post_page(page.html, page.final_url).comments
     parents = {c.source_id: c.parent_source_id for c in comments}
     assert parents == {
