@@ -17,7 +17,7 @@ from ingest.dates import parse_date_text
 from ingest.jsonld import comment_objects, person_name
 from ingest.markdown import html_to_markdown, safe_url
 from ingest.platforms import Selectors
-from ingest.xpath import NS, drop_keep_tail, first_text, owner_element, select, text_of
+from ingest.xpath import drop_keep_tail, first_text, matches, owner_element, select, text_of
 from storage.records import Comment, CommentKind
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def find_comment_items(doc: lxml.html.HtmlElement, sel: Selectors) -> list[_Item
         elements = [
             el
             for el in select(doc, xpath)
-            if isinstance(el, lxml.html.HtmlElement) and not el.xpath(sel.comment_excluded, namespaces=NS)
+            if isinstance(el, lxml.html.HtmlElement) and not matches(el, sel.comment_excluded)
         ]
         if elements:
             break

@@ -24,12 +24,14 @@ from ingest.dates import page_languages, parse_date_text
 from ingest.jsonld import article_object, author_name
 from ingest.markdown import html_to_markdown, safe_url
 from ingest.platforms import FALLBACK, PLATFORMS, Platform, Selectors
+from ingest.platforms.base import cls
 from ingest.series import detect_series
 from ingest.xpath import (
     any_match,
     drop_keep_tail,
     first_date,
     first_text,
+    matches,
     owner_element,
     select,
     select_all,
@@ -39,8 +41,7 @@ from ingest.xpath import (
 from storage.records import Asset, Comment, Post
 
 _INSIDE_CHROME = (
-    "boolean(ancestor::aside | ancestor::nav | ancestor::*[@id='secondary' or @id='sidebar'"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' widget ')])"
+    "boolean(ancestor::aside | ancestor::nav | ancestor::*[@id='secondary' or @id='sidebar' or " + cls("widget") + "])"
 )
 _HTTP = frozenset({"http", "https"})
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -245,7 +246,7 @@ def _page_values(doc: lxml.html.HtmlElement, xpaths: Iterable[str]) -> Iterator[
     for xpath in xpaths:
         for value in select(doc, xpath):
             owner = owner_element(value)
-            if isinstance(owner, lxml.etree._Element) and owner.xpath(INSIDE_ITEM):
+            if isinstance(owner, lxml.etree._Element) and matches(owner, INSIDE_ITEM):
                 continue
             yield value
 
@@ -372,7 +373,7 @@ def _strip_site_name(title: str, separators: Sequence[str]) -> str:
 
 def _body_element(doc: lxml.html.HtmlElement, sel: Selectors, *, readable: bool = True) -> lxml.html.HtmlElement | None:
     for value in _page_values(doc, sel.body):
-        if isinstance(value, lxml.html.HtmlElement) and not value.xpath(_INSIDE_CHROME):
+        if isinstance(value, lxml.html.HtmlElement) and not matches(value, _INSIDE_CHROME):
             return value
     if not readable:
         return _densest_text_block(doc)
@@ -405,7 +406,7 @@ def _densest_text_block(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | N
     scores: dict[lxml.html.HtmlElement, float] = {}
     for paragraph in select(doc, "//p | //pre | //blockquote"):
         parent = paragraph.getparent()
-        if parent is None or paragraph.xpath(INSIDE_ITEM) or paragraph.xpath(_INSIDE_CHROME):
+        if parent is None or matches(paragraph, INSIDE_ITEM) or matches(paragraph, _INSIDE_CHROME):
             continue
         text = " ".join(paragraph.text_content().split())
         link_text = sum(len(" ".join(a.text_content().split())) for a in paragraph.iter("a"))
@@ -433,7 +434,7 @@ def _taxonomy(doc: lxml.html.HtmlElement, xpaths: Sequence[str], json_ld_value: 
     for xpath in xpaths:
         for value in _page_values(doc, [xpath]):
             owner = owner_element(value)
-            if isinstance(owner, lxml.etree._Element) and owner.xpath(_INSIDE_CHROME):
+            if isinstance(owner, lxml.etree._Element) and matches(owner, _INSIDE_CHROME):
                 continue
             text = text_of(value)
             if text:

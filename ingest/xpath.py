@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -12,17 +13,42 @@ import lxml.html
 from ingest.dates import parse_datetime
 
 NS = {"re": "http://exslt.org/regular-expressions"}
+_CACHE_LIMIT = 2048  # distinct expressions kept per thread; the selectors are fixed data, a few hundred in all
+_compiled = threading.local()
+
+
+def compiled(xpath: str, namespaces: Mapping[str, str] | None = None) -> lxml.etree.XPath:
+    """`xpath` compiled once per thread (`node.xpath(text)` compiles the text on every call).
+
+    Per thread: an `lxml.etree.XPath` takes a lock while it runs, so threads sharing one would queue on it.
+    """
+    cache: dict[tuple[str, tuple[tuple[str, str], ...]], lxml.etree.XPath] | None = getattr(_compiled, "cache", None)
+    if cache is None:
+        cache = _compiled.cache = {}
+    key = (xpath, tuple(sorted((namespaces or NS).items())))
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        found = cache[key] = lxml.etree.XPath(xpath, namespaces=namespaces or NS)
+    return found
 
 
 def any_match(doc: lxml.html.HtmlElement, xpaths: Iterable[str]) -> bool:
     return any(select(doc, xpath) for xpath in xpaths)
 
 
-def select(node: lxml.html.HtmlElement, xpath: str) -> list[Any]:
-    result = node.xpath(xpath, namespaces=NS)
+def select(node: lxml.etree._Element, xpath: str, namespaces: Mapping[str, str] | None = None) -> list[Any]:
+    """The results of `xpath` evaluated on `node`, as a list (a scalar result is a list of one)."""
+    result = compiled(xpath, namespaces)(node)
     if isinstance(result, list):
         return result
     return [result]
+
+
+def matches(node: lxml.etree._Element, xpath: str, namespaces: Mapping[str, str] | None = None) -> bool:
+    """The truth of `xpath` on `node`: a boolean expression's value, or whether a node set is non-empty."""
+    return bool(compiled(xpath, namespaces)(node))
 
 
 def text_of(value: Any) -> str:
