@@ -28,6 +28,7 @@ _REFERENCE = re.compile(r"^(?P<lead>(?:[ \t]*>)*[ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(?
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _TICKS = re.compile(r"(?<!\\)`+")
 _BRACKETED = re.compile(r"<[^<>\n]*>")
+_INDENTED = re.compile(r"^(?: {4}|\t)", re.MULTILINE)
 
 
 def make_inert(markdown: str, *, image_path: ImagePath) -> str:
@@ -35,7 +36,9 @@ def make_inert(markdown: str, *, image_path: ImagePath) -> str:
     text = clean_text(markdown).replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     protected = [False] * len(lines)
-    for token in _BLOCKS.parse(text):
+    # Only a text with a fence or an indented line can hold a code block: most comments skip the block parse.
+    maybe_code = "```" in text or "~~~" in text or _INDENTED.search(text) is not None
+    for token in _BLOCKS.parse(text) if maybe_code else ():
         if token.type in ("fence", "code_block") and token.map:
             start, end = token.map
             for number in range(start, min(end, len(lines))):
