@@ -34,6 +34,17 @@ if [ -n "$extras" ] && ! command -v chromium >/dev/null 2>&1; then
     || echo "Couldn't install chromium: the rendered-fallback tests will be skipped (or set THREADBOOK_CHROMIUM)."
 fi
 
+# The EPUB tests run the real epubcheck (Debian's package, a Java program) when it is there. Optional like chromium:
+# without it those tests skip and the structural checks still run.
+if [ -n "$extras" ] && [ ! -f /usr/share/java/epubcheck.jar ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing epubcheck for the EPUB tests"
+  $sudo apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends epubcheck >/dev/null \
+    || echo "Couldn't install epubcheck: the epubcheck test will be skipped."
+fi
+
 python=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
