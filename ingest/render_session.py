@@ -124,6 +124,7 @@ class RenderSession:
         self.pending: dict[Request, float] = {}
         self.loaded = False  # the first document has loaded: from now on the top frame stays where it is
         self.redirect_to: str | None = None
+        self.refused_redirect: str | None = None  # where the page itself redirected us, refused by the policy
         self.page: Page | None = None
         self.context: BrowserContext | None = None
         self.browser_pid: int | None = None
@@ -253,6 +254,11 @@ class RenderSession:
                     "slow or down; try again later."
                 ) from exc
             except PlaywrightError as exc:
+                if self.refused_redirect is not None:
+                    raise RenderFailed(
+                        f"Didn't render {self.url}: it redirects to {self.refused_redirect}, which Threadbook's "
+                        "address rules refuse (for example, it points into a private network)."
+                    ) from exc
                 if self.redirect_to is None:
                     raise RenderFailed(
                         f"Couldn't render {self.url}: the page didn't load ({_first_line(exc)}). Check the address, "
@@ -495,6 +501,8 @@ class RenderSession:
             if refusal is not None and refusal != "leaves the page":
                 self.blocked += 1
                 log.info("render: blocked redirect to %s (%s)", target[:200], refusal)
+                if top_navigation:
+                    self.refused_redirect = target
                 route.abort("blockedbyclient")
                 return
             if top_navigation:  # let the browser load the next hop itself, so the page gets its real address
@@ -504,9 +512,7 @@ class RenderSession:
             self.requests += 1
             if response.status == 303 or (response.status in (301, 302) and method == "POST"):
                 method = "GET"
-            headers = {
-                k: v for k, v in request.headers.items() if k.lower() not in ("host", "cookie", "content-length")
-            }
+            headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_HEADERS}
             keep_body = method == request.method and method not in ("GET", "HEAD")
             assert self.context is not None
             response = self.context.request.fetch(

@@ -60,6 +60,14 @@ class _Handler(SimpleHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if path in ("/moved", "/moved-away"):  # the post moved: on this server, or to the refused host
+            port = self.headers.get("Host", "").rpartition(":")[2]
+            target = "/thread.html" if path == "/moved" else f"http://localhost:{port}/thread.html"
+            self.send_response(301)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if path == "/hang":  # headers, then nothing more, ever (until the test ends)
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
@@ -133,12 +141,12 @@ def test_delayed_paged_folded_thread_is_rendered_whole_and_extracted_with_parent
     site: tuple[str, list[tuple[str, str]]], profiles: list[str]
 ) -> None:
     base, seen = site
-    url = base + "thread.html"
+    url = base + "moved"  # the post's old address: a 301 to thread.html
     started = time.monotonic()
     page = in_worker(lambda: render_page(url, timeout=25, allow_url=only_127))
     elapsed = time.monotonic() - started
 
-    assert page.url == url and page.final_url == url
+    assert page.url == url and page.final_url == base + "thread.html"
     offset = page.rendered_at.utcoffset()
     assert offset is not None and offset.total_seconds() == 0
     assert page.engine.startswith("chromium ") and "(playwright " in page.engine
@@ -270,6 +278,14 @@ def test_an_address_the_policy_refuses_is_not_rendered(site: tuple[str, list[tup
     refused = base.replace("127.0.0.1", "localhost") + "thread.html"
     with pytest.raises(RenderFailed, match="refused by Threadbook's address rules"):
         render_page(refused, allow_url=only_127)
+
+
+@needs_browser
+def test_a_redirect_to_an_address_the_policy_refuses_is_not_followed(site: tuple[str, list[tuple[str, str]]]) -> None:
+    base, seen = site
+    with pytest.raises(RenderFailed, match=r"redirects to http://localhost:\d+/thread.html, which .* refuse"):
+        in_worker(lambda: render_page(base + "moved-away", timeout=10, allow_url=only_127))
+    assert not [path for host, path in seen if host.startswith("localhost") and path == "/thread.html"]
 
 
 def test_only_web_addresses_are_rendered() -> None:
