@@ -97,7 +97,7 @@ class CommentSystem:
     or import the Disqus export.").
     """
 
-    name: str  # "disqus", "isso", "remark42", "commento", "giscus", "utterances", "hyvor", "facebook", "unknown-js", ...
+    name: str  # "disqus", "isso", "remark42", "commento", "giscus", "utterances", "hyvor", "facebook", ...
     origin: ThreadOrigin  # where the stored comments of this post came from
     expected: int | None = None  # the number of comments the system or the page states, when it states one
     note: str = ""  # user-readable; empty when the whole thread was read
