@@ -92,3 +92,12 @@ def hostile_anthology() -> Anthology:
     anthology = series_anthology()
     items = (*anthology_items(anthology), AnthologyItem(post=hostile_post(), note_md="<script>alert(11)</script>"))
     return replace(anthology, items=items, posts=tuple(item.post for item in items))
+
+
+@functools.lru_cache(maxsize=1)
+def private_anthology() -> Anthology:
+    """The series as a second anthology whose commenters print as initials, without their web addresses."""
+    with open_archive(sample_archive()) as archive:
+        archive.create_anthology("GW private", from_series=SERIES, editor=EDITOR)
+        archive.update_anthology("GW private", commenter_names="initials", omit_commenter_urls=True)
+        return archive.build_anthology("GW private")

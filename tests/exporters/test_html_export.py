@@ -12,7 +12,14 @@ from pathlib import Path
 import lxml.html
 import pytest
 from anthology_fixtures import make_anthology
-from sample_anthology import HOSTILE_COMMENT, HOSTILE_TITLE, SECTION, hostile_anthology, series_anthology
+from sample_anthology import (
+    HOSTILE_COMMENT,
+    HOSTILE_TITLE,
+    SECTION,
+    hostile_anthology,
+    private_anthology,
+    series_anthology,
+)
 
 from exporters.errors import ExportWriteFailed
 from exporters.html_export import HtmlOptions, render_html, write_html
@@ -157,3 +164,12 @@ def test_without_comments(tmp_path: Path) -> None:
 def test_unwritable_target_fails_cleanly(tmp_path: Path) -> None:
     with pytest.raises(ExportWriteFailed, match="Couldn't write"):
         write_html(series_anthology(), out_path=tmp_path / "nowhere" / "x.html")
+
+
+def test_the_anthology_privacy_options_are_printed_as_chosen(tmp_path: Path) -> None:
+    doc = parse(write_html(private_anthology(), out_path=tmp_path / "p.html"))
+    first = doc.get_element_by_id("p1-post")
+    authors = [text_of(el) for el in first.iter() if el.get("class") == "author" and el.tag in ("a", "span")]
+    assert authors[1:] == ["O. D.", "F. O.", "Ingrid Solberg"]  # [0]: the post's byline; she answers in her thread
+    assert not [a for a in first.iter("a") if a.get("class") == "author"]  # commenters' addresses left out
+    assert "Olwen" not in text_of(first) and "olwenprints" not in lxml.html.tostring(first, encoding="unicode")
