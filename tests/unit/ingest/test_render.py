@@ -229,6 +229,7 @@ def test_a_hostile_page_reaches_nothing_opens_nothing_and_does_not_hang(
     assert refused == [], f"the refused host was reached: {refused}"
     assert not any(path.startswith("/popup-target") for _, path in seen), "a popup window loaded"
     assert "location: denied" in page.html and "notifications: granted" not in page.html
+    assert "worker: blocked" in page.html and not any(path.startswith("/sw.js") for _, path in seen)
     # hostile.html, the file, /secret, /bounce, /allowed.txt, the pixel, the frame, the beacon, the download.
     assert page.requests >= 9
     assert [c.source_id for c in extract_post_page(page.html, page.final_url).comments] == ["1"]
