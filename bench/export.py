@@ -3,10 +3,14 @@
     python -m bench.export                 # the full book: 1,000 posts, about 6,000 pages
     python -m bench.export --posts 100     # a quicker run
     python -m bench.export --compare 40    # also: our exporter vs a plain reportlab multiBuild with a TOC, 40 posts
+    python -m bench.export --sizes 250,1000  # peak RSS at each size, each in a fresh process (issue 10 item 5)
 
 Each post has about 1,500 words with two headings, three links (footnotes), one 800x600 JPEG, and 20 comments
 of 60 to 120 words nested up to 3 deep. Peak RSS is read with getrusage: this process, and the largest child
-(the two layout workers run at the same time, so the machine's peak is at most self + 2 x child).
+(the two layout workers run at the same time, so the machine's peak is at most self + 2 x child). `--sizes` runs
+one export per size in a fresh process each (peak RSS is a high-water mark per process) and prints them side by
+side with the bytes of records and images the anthology holds: what must not grow with the number of posts is the
+rest.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import argparse
 import io
 import random
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -129,6 +135,43 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _children_rss_mb() -> float:
+    """The largest peak RSS of any child process waited for (the layout workers)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _record_mb(anthology: Anthology) -> tuple[float, float]:
+    """MB of text and of image bytes the anthology's records hold."""
+    text = sum(len(p.body_md) + sum(len(c.body_md) for c in p.comments) for p in anthology.posts)
+    images = sum(len(a.data) for p in anthology.posts for a in p.images)
+    return text / 2**20, images / 2**20
+
+
+SUMMARY = "RSS-SUMMARY"
+
+
+def compare_sizes(sizes: list[int], workers: int | None) -> None:
+    """One export per size, each in a fresh process; a table of peak RSS against the records' size."""
+    rows = []
+    for size in sizes:
+        command = [sys.executable, "-m", "bench.export", "--posts", str(size)]
+        if workers is not None:
+            command += ["--workers", str(workers)]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        print(output.rstrip())
+        line = next(line for line in output.splitlines() if line.startswith(SUMMARY))
+        rows.append(dict(field.split("=") for field in line.split()[1:]))
+    print(
+        "posts   pages  seconds  records+images MB  after records MB  parent peak MB  worker peak MB  parent - records"
+    )
+    for row in rows:
+        print(
+            f"{row['posts']:>5} {row['pages']:>7} {float(row['seconds']):>8.1f} {float(row['records']):>18.0f} "
+            f"{float(row['base']):>17.0f} {float(row['parent']):>15.0f} {float(row['worker']):>15.0f} "
+            f"{float(row['parent']) - float(row['base']):>17.0f}"
+        )
+
+
 def plain_multibuild(anthology: Anthology, out: Path) -> float:
     """The textbook way: one SimpleDocTemplate, a TableOfContents, multiBuild. Same text, fonts and images."""
     from reportlab.lib.styles import ParagraphStyle
@@ -171,27 +214,42 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="layout processes (default: the exporter decides)")
     parser.add_argument("--compare", type=int, default=0, metavar="N", help="also compare with multiBuild on N posts")
     parser.add_argument("--keep", type=Path, default=None, help="write the PDF here instead of a temporary folder")
+    parser.add_argument("--sizes", default="", help="comma-separated post counts: peak RSS of each, side by side")
     args = parser.parse_args()
+    if args.sizes:
+        compare_sizes([int(size) for size in args.sizes.split(",")], args.workers)
+        return
 
     started = time.perf_counter()
     anthology = make_anthology(args.posts)
-    print(f"generated {args.posts} posts in {time.perf_counter() - started:.1f} s")
+    text_mb, image_mb = _record_mb(anthology)
+    base = _rss_mb()
+    print(
+        f"generated {args.posts} posts in {time.perf_counter() - started:.1f} s: {text_mb:.0f} MB of text, "
+        f"{image_mb:.0f} MB of images; peak RSS so far {base:.0f} MB"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         out = args.keep or Path(tmp) / "bench.pdf"
         report = render_book(anthology, out_path=out, options=PdfOptions(workers=args.workers))
         own = _rss_mb()
+        children = _children_rss_mb()
         print(
             f"exported {report.posts} posts: {report.pages} pages in {report.seconds:.1f} s "
             f"({report.pages / report.seconds:.0f} pages/s), {report.chunks} chunks on {report.workers} process(es), "
             f"{out.stat().st_size / 1e6:.0f} MB"
         )
+        worker = max(report.worker_peak_rss_mb, children)
         if report.workers > 1:
             print(
-                f"peak RSS: this process {own:.0f} MB, largest layout worker {report.worker_peak_rss_mb:.0f} MB "
-                f"(at most {own + report.workers * report.worker_peak_rss_mb:.0f} MB together)"
+                f"peak RSS: this process {own:.0f} MB ({own - base:.0f} MB over the records), largest layout worker "
+                f"{worker:.0f} MB (at most {own + report.workers * worker:.0f} MB together)"
             )
         else:
-            print(f"peak RSS: {own:.0f} MB (one process)")
+            print(f"peak RSS: {own:.0f} MB (one process; {own - base:.0f} MB over the records)")
+        print(
+            f"{SUMMARY} posts={report.posts} pages={report.pages} seconds={report.seconds:.1f} "
+            f"records={text_mb + image_mb:.1f} base={base:.0f} parent={own:.0f} worker={worker:.0f}"
+        )
         if args.compare:
             small = make_anthology(args.compare)
             ours = render_book(small, out_path=Path(tmp) / "ours.pdf", options=PdfOptions(workers=args.workers))
