@@ -148,7 +148,7 @@ def _post_file(
         ("author", one_line(post.author or "") or None),
         ("date", post.published_at),
         ("updated", post.updated_at),
-        ("source_url", post.url),
+        ("source_url", safe_link(post.url) or post.url),  # a valid URI: quotes and angle brackets encoded
         ("captured_at", post.captured_at),
         ("tags", [one_line(t) for t in post.tags if one_line(t)]),
         ("categories", [one_line(c) for c in post.categories if one_line(c)]),

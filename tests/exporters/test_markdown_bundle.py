@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shutil
+import subprocess
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +21,7 @@ from markdown_it import MarkdownIt
 from sample_anthology import HOSTILE_TITLE, NOTE, SECTION, hostile_anthology, hostile_post, series_anthology
 
 from exporters.errors import ExportWriteFailed
-from exporters.front_matter import front_matter, quote
+from exporters.front_matter import front_matter, inert, quote
 from exporters.markdown_bundle import MarkdownOptions, bundle_files, write_markdown_bundle
 from storage.records import anthology_items
 
@@ -120,10 +122,12 @@ def test_hostile_titles_tags_and_text(tmp_path: Path) -> None:
     assert SAFE_NAME.fullmatch(name)
     meta, body = split_front_matter(files[name])
     post = hostile_post()
-    assert meta["title"] == HOSTILE_TITLE and meta["author"] == post.author
+    # Pandoc reads metadata as Markdown: tag-like text is backslash-escaped, so it prints as text there.
+    assert meta["title"] == "\\</title>\\<script>alert(1)\\</script>" == inert(HOSTILE_TITLE)
+    assert meta["author"] == inert(post.author)
     assert meta["tags"] == ['tag: "quoted" new line']  # a tag is one line; its quotes and colon survive
     assert meta["categories"] == ["- dash", "key: value"]
-    assert meta["source_url"] == post.url
+    assert meta["source_url"] == "https://evil.example/post?x=%221%22&y=%3C2%3E"
     for path, text in files.items():
         if not path.endswith(".md"):
             continue
@@ -158,9 +162,46 @@ def test_without_comments() -> None:
 
 @given(st.text())
 def test_any_string_round_trips_through_the_yaml_quoting(text: str) -> None:
-    assert yaml.safe_load(quote(text)) == text.replace("\r\n", "\n") or yaml.safe_load(quote(text)) == text
+    assert yaml.safe_load(quote(text)) == text
 
 
 @given(st.lists(st.text(), max_size=4))
 def test_any_list_round_trips(values: list[str]) -> None:
-    assert yaml.safe_load(front_matter([("tags", values)]).strip("-\n"))["tags"] == values
+    assert yaml.safe_load(front_matter([("tags", values)]).strip("-\n"))["tags"] == [inert(v) for v in values]
+
+
+def test_titles_with_colons_quotes_and_newlines_keep_the_front_matter_whole() -> None:
+    title = 'Part 2: "Quotes", colons: and\nnewlines # not a comment --- not an end'
+    text = front_matter([("title", title), ("series_part", 2), ("draft", False)])
+    assert text.count("\n---") == 1 and text.startswith("---\n")
+    assert yaml.safe_load(text.strip("-\n")) == {"title": title, "series_part": 2, "draft": False}
+
+
+def pandoc() -> str | None:
+    return shutil.which("pandoc")
+
+
+@pytest.mark.skipif(pandoc() is None, reason="pandoc is not installed")
+def test_pandoc_turns_the_hostile_bundle_into_inert_html(tmp_path: Path) -> None:
+    """Pandoc passes raw HTML through and reads metadata as Markdown: the bundle must give it nothing to run."""
+    folder = write_markdown_bundle(hostile_anthology(), out_path=tmp_path / "bundle")
+    names = sorted(p.name for p in folder.glob("*.md"))
+    out = tmp_path / "book.html"
+    command = [str(pandoc()), "--standalone", "--metadata", "pagetitle=x", *names, "-o", str(out)]
+    subprocess.run(command, cwd=folder, check=True, capture_output=True, timeout=120)
+    doc = lxml.html.document_fromstring(out.read_bytes())
+    for element in doc.iter():
+        if not isinstance(element.tag, str):
+            continue
+        assert (
+            element.tag not in ("script", "iframe", "svg", "object", "style")
+            or element.tag == "style"
+            and (
+                element.getparent().tag == "head"  # pandoc's own style sheet
+            )
+        ), element.tag
+        for attribute, value in element.attrib.items():
+            assert not attribute.startswith("on"), attribute
+            assert not value.lower().startswith(("javascript:", "data:", "file:")), value
+    shown = doc.text_content()
+    assert HOSTILE_TITLE in shown and "<script>alert(6)</script>" in shown
