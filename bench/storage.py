@@ -292,6 +292,16 @@ def main() -> None:
                 f"p95 {percentile(a, 0.95) / percentile(b, 0.95):.2f}; target p95 < 50 ms: "
                 f"{_verdict(percentile(a, 0.95) < 50)}"
             )
+        start = 0
+        for name, count in content.QUERY_CLASSES:
+            wall, cpu = ours.wall[start : start + count], ours.cpu[start : start + count]
+            base = plain.cpu[start : start + count]
+            print(
+                f"    {name} ({count}): wall p50 {statistics.median(wall):.1f} / p95 {percentile(wall, 0.95):.1f} ms,"
+                f" CPU p50 {statistics.median(cpu):.1f} / p95 {percentile(cpu, 0.95):.1f} ms"
+                f" (plain CPU p95 {percentile(base, 0.95):.1f} ms)"
+            )
+            start += count
         slowest = sorted(zip(ours.cpu, queries, strict=True), reverse=True)[:6]
         print("  slowest (CPU): " + ", ".join(f"{q!r} {ms:.0f} ms" for ms, q in slowest))
 

@@ -170,8 +170,19 @@ class SyntheticArchive:
         for index in range(self.posts):
             yield index, self.post(index)
 
+    QUERY_CLASSES = (
+        ("one common word (top 300)", 40),
+        ("one middle word", 30),
+        ("one rare word", 30),
+        ("two common words", 25),
+        ("common + rare", 25),
+        ("two middle words", 10),
+        ("three common words", 20),
+        ("common + middle + rare", 20),
+    )  # in the order `queries` lists them
+
     def queries(self) -> list[str]:
-        """The fixed 200 queries: one to three words, common and rare (deterministic)."""
+        """The fixed 200 queries: one to three words, common and rare (deterministic), in `QUERY_CLASSES` order."""
         rng = random.Random(f"queries-{self.seed}")
         vocab = self.vocabulary
         common = vocab[:300]
