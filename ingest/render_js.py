@@ -153,3 +153,16 @@ CLEAN_SCRIPT = """
   }
 }
 """
+
+# Brings the comment area into view: lazy embeds (Disqus's lazy-load plugins, <iframe loading="lazy">, widgets that
+# wait for an IntersectionObserver) load only when the reader scrolls down to them. Only the comment containers and
+# lazy frames are scrolled to, not the page's end, where some themes start loading the next post.
+SCROLL_SCRIPT = """
+() => {
+  const targets = document.querySelectorAll(
+    '#disqus_thread, #remark42, #commento, #isso-thread, #hyvor-talk-view, #cusdis_thread, .giscus, .utterances,'
+    + ' #comments, .comments, #respond, iframe[loading="lazy"]');
+  for (const el of targets) el.scrollIntoView({block: 'end'});
+  return targets.length;
+}
+"""

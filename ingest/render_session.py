@@ -47,6 +47,7 @@ from ingest.render_js import (
     INIT_SCRIPT,
     MARK_FRAME_SCRIPT,
     MUTATIONS_SCRIPT,
+    SCROLL_SCRIPT,
     SPEND_SCRIPT,
     THREAD_SELECTORS,
 )
@@ -283,6 +284,7 @@ class RenderSession:
         deadline = time.monotonic() + min(self._left(), self.timeout / 2)
         while thread.count() == 0:
             self._check_alive()
+            _quietly(lambda: page.evaluate(SCROLL_SCRIPT))
             if self._find_control(page, only="loader") is not None:
                 return
             if time.monotonic() >= deadline:
@@ -299,6 +301,7 @@ class RenderSession:
             if self._left() < 1.0:
                 log.warning("render: stopped revealing comments on %s after %d clicks: time is up", self.url, clicks)
                 break
+            _quietly(lambda: page.evaluate(SCROLL_SCRIPT))
             found = self._find_control(page)
             if found is None:
                 break

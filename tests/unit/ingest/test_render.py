@@ -169,7 +169,7 @@ def test_delayed_paged_folded_thread_is_rendered_whole_and_extracted_with_parent
         assert record.published_at is not None and record.published_at.isoformat().startswith(comment["date"][:19])
         assert record.body_md.strip() == comment["text"]
     assert max(c.depth for c in post_page.comments) == 2
-    assert elapsed < 25
+    assert elapsed < 20  # without scrolling to the lazy widget, the wait for it alone takes 12.5 s
 
 
 @needs_browser
