@@ -221,7 +221,7 @@ class RenderSession:
         self.loaded = True
         self._wait_for_thread(page)
         clicks = self._reveal(page)
-        html = self._frame_html(page.main_frame, page.url, depth=0)
+        html = self._frame_html(page.main_frame, depth=0)
         browser = context.browser
         engine = f"chromium {browser.version if browser else 'unknown'} (playwright {_playwright_version()})"
         log.info(
@@ -412,7 +412,7 @@ class RenderSession:
         except PlaywrightError:
             return False
 
-    def _frame_html(self, frame: Frame, page_url: str, *, depth: int) -> str:
+    def _frame_html(self, frame: Frame, *, depth: int) -> str:
         """The frame's DOM as HTML, with the frames worth reading put in place of their <iframe> elements."""
         _quietly(lambda: frame.evaluate(CLEAN_SCRIPT))
         marked: dict[str, Frame] = {}
@@ -432,7 +432,7 @@ class RenderSession:
         inner: dict[str, tuple[str, str]] = {}
         for number, child in marked.items():
             try:
-                inner[number] = (child.url, self._frame_html(child, page_url, depth=depth + 1))
+                inner[number] = (child.url, self._frame_html(child, depth=depth + 1))
             except PlaywrightError:
                 continue
         return inline_frames(html, inner)
@@ -447,10 +447,8 @@ class RenderSession:
             if refusal is not None:
                 self.blocked += 1
                 log.info("render: blocked %s (%s)", request.url[:200], refusal)
-                if refusal == "leaves the page":
-                    route.fulfill(
-                        status=204
-                    )  # a 204 answer leaves the page as it is; an abort would show an error page
+                if refusal == "leaves the page":  # a 204 leaves the page as it is; an abort would show an error page
+                    route.fulfill(status=204)
                 else:
                     route.abort("blockedbyclient")
                 return

@@ -336,3 +336,21 @@ def test_a_program_that_is_not_a_browser_is_reported_as_unavailable(monkeypatch:
     assert render_available() is None  # it exists; only starting it tells
     with pytest.raises(RenderUnavailable, match="Couldn't start the browser /bin/true"):
         in_worker(lambda: render_page("http://127.0.0.1:9/", timeout=5))
+
+
+@needs_playwright
+def test_frames_are_put_in_place_of_their_iframe_elements() -> None:
+    from ingest.render_session import inline_frames
+
+    outer = (
+        '<html><body><div id="comments">before <iframe data-threadbook-frame="0" src="x"></iframe> after'
+        '<iframe src="ad"></iframe></div></body></html>'
+    )
+    inner = '<html><body>lead <ol class="commentlist"><li class="comment" id="comment-7">Hi</li></ol></body></html>'
+    html = inline_frames(outer, {"0": ("https://comments.example/x", inner)})
+    assert html.startswith("<!DOCTYPE html>")
+    assert (
+        'before <div class="threadbook-frame" data-src="https://comments.example/x">lead '
+        '<ol class="commentlist"><li class="comment" id="comment-7">Hi</li></ol></div> after'
+    ) in html
+    assert '<iframe src="ad"></iframe>' in html  # not worth reading: left as it was
