@@ -98,12 +98,29 @@ _MAX_DEPTH = 255  # libxml2's own nesting cap without huge_tree
 
 
 def _deeper_than(doc: lxml.html.HtmlElement, limit: int) -> bool:
-    depth = 0
-    for event, _ in lxml.etree.iterwalk(doc, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        if depth > limit:
-            return True
-    return False
+    """Whether any element sits more than `limit` levels deep (the root element is level 1).
+
+    `/*/*/.../*` with limit + 1 steps selects the elements at that level: libxml2 walks the tree level by level in
+    C, ~20x faster than counting start and end events in Python (which cost ~3% of all extraction time).
+    """
+    return matches(doc, "boolean(/" + "/".join(["*"] * (limit + 1)) + ")")
+
+
+# lxml.html picks each element's Python class in a Python callback (forms and inputs get their own classes), run
+# for every element the extractor touches: ~4% of all extraction time. Ours is decided in C; all elements are
+# plain HtmlElement (text_content, drop_tree ... as before; nothing here uses the form classes' extras).
+_ELEMENT_CLASSES = lxml.etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+
+
+def _parser(*, huge_tree: bool) -> lxml.html.HTMLParser:
+    parser = lxml.html.HTMLParser(huge_tree=huge_tree)
+    parser.set_element_class_lookup(_ELEMENT_CLASSES)
+    return parser
 
 
 def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
@@ -116,9 +133,9 @@ def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
         # huge_tree: without it libxml2 silently drops any text node over 10 MB (a long comment vanishes). It
         # also lifts the 256-level nesting cap, which our recursive converters rely on: a page nested deeper
         # than that is parsed again without it. A parser per call: lxml parsers must not be shared by threads.
-        doc = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=True))
+        doc = lxml.html.document_fromstring(text, parser=_parser(huge_tree=True))
         if _deeper_than(doc, _MAX_DEPTH):
-            doc = lxml.html.document_fromstring(text)
+            doc = lxml.html.document_fromstring(text, parser=_parser(huge_tree=False))
     except (lxml.etree.ParserError, ValueError):
         return None
     if not isinstance(doc, lxml.html.HtmlElement):
