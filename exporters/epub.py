@@ -36,6 +36,7 @@ from exporters.common import (
     stable_uuid,
     utc_stamp,
 )
+from exporters.epub_cover import cover_png
 from exporters.errors import InvalidExportOptions
 from exporters.output import atomic_output
 from exporters.pdf.dates import format_date_range
@@ -65,8 +66,8 @@ class EpubOptions:
 
     include_comments: bool = True
     comments_in_toc: bool = False  # list each post's thread under it in the table of contents
-    cover_image: bytes = b""  # a PNG, JPEG or GIF for the cover; b"" for a typographic cover page
-    threads_open: bool = True  # unused by EPUB (no <details>); kept so options can be shared with HTML
+    cover_image: bytes = b""  # a PNG, JPEG or GIF for the cover; b"" to have one made from the title
+    make_cover: bool = True  # without a cover image: set the title on a cover picture (else a cover page of text)
 
 
 @dataclass(slots=True)
@@ -177,9 +178,19 @@ def _make_book(anthology: Anthology, options: EpubOptions) -> _Book:
 
 
 def _cover(anthology: Anthology, options: EpubOptions) -> ExportImage | None:
-    if not options.cover_image:
+    data = options.cover_image
+    if not data and options.make_cover:
+        dates = format_date_range(item.post.published_at for item in anthology_items(anthology))
+        made = cover_png(
+            book_title(anthology),
+            subtitle=one_line(anthology.subtitle),
+            dates=dates,
+            editor=one_line(anthology.editor),
+        )
+        data = made or b""
+    if not data:
         return None
-    image = checked_image(Asset("cover", "", "", len(options.cover_image), options.cover_image))
+    image = checked_image(Asset("cover", "", "", len(data), data))
     if image is None:
         raise InvalidExportOptions(
             "The cover image isn't a PNG, JPEG or GIF file Threadbook can read. Choose another image, or none for a "

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from anthology_fixtures import png_bytes
 from lxml import etree
+from PIL import Image
 from sample_anthology import (
     EDITOR,
     HOSTILE_TITLE,
@@ -26,6 +27,7 @@ from sample_anthology import (
 )
 
 from exporters.epub import EpubOptions, write_epub
+from exporters.epub_cover import cover_png
 from exporters.errors import ExportWriteFailed, InvalidExportOptions
 from storage.records import anthology_items
 
@@ -233,7 +235,10 @@ def test_archived_images_are_embedded_and_nothing_else(sample_epub: Path) -> Non
     assert book.zip.read(target) == asset.data
     assert book.by_href[target].get("media-type") == "image/png"
     assert images[0].get("alt")
-    assert [n for n in book.zip.namelist() if "/images/" in n] == [target]
+    cover = {
+        posixpath.join("OEBPS", i.get("href")) for i in book.manifest.values() if i.get("properties") == "cover-image"
+    }
+    assert [n for n in book.zip.namelist() if "/images/" in n and n not in cover] == [target]
 
 
 def test_hostile_content_is_inert(hostile_epub: Path) -> None:
@@ -271,6 +276,24 @@ def test_options_leave_comments_out_and_take_a_cover_image(tmp_path: Path) -> No
     with pytest.raises(InvalidExportOptions, match="cover image"):
         write_epub(series_anthology(), out_path=tmp_path / "d.epub", options=EpubOptions(cover_image=b"<svg/>"))
     assert not (tmp_path / "d.epub").exists()
+
+
+def test_a_cover_picture_is_made_from_the_title(sample_epub: Path, tmp_path: Path) -> None:
+    book = Epub(sample_epub)
+    (item,) = [i for i in book.manifest.values() if i.get("properties") == "cover-image"]
+    assert item.get("media-type") == "image/png"
+    data = book.zip.read(posixpath.join("OEBPS", item.get("href")))
+    with Image.open(io.BytesIO(data)) as picture:
+        assert picture.size == (1200, 1800)
+        top = picture.convert("L").crop((150, 250, 1050, 500))
+        assert top.getextrema()[0] < 80  # the title is printed in dark ink on the pale page
+    cover = book.pages["OEBPS/cover.xhtml"]
+    assert cover.find(".//x:img", NS).get("alt") == "Guest Week"
+    assert book.opf.find("opf:metadata/opf:meta[@name='cover']", NS).get("content") == item.get("id")
+    plain = Epub(write_epub(series_anthology(), out_path=tmp_path / "p.epub", options=EpubOptions(make_cover=False)))
+    check_structure(plain)
+    assert not [i for i in plain.manifest.values() if i.get("properties") == "cover-image"]
+    assert "".join(plain.pages["OEBPS/cover.xhtml"].find(".//x:h1", NS).itertext()) == "Guest Week"
 
 
 def test_an_anthology_without_posts_still_makes_a_valid_book(tmp_path: Path) -> None:
@@ -323,3 +346,9 @@ def test_zip_is_reproducible(tmp_path: Path) -> None:
     two = write_epub(series_anthology(), out_path=tmp_path / "2.epub").read_bytes()
     assert one == two
     assert zipfile.ZipFile(io.BytesIO(one)).namelist()[0] == "mimetype"
+
+
+def test_cover_pictures_for_other_scripts_and_none_for_what_no_font_has() -> None:
+    greek = cover_png("Ελληνικά και Кириллица: a very long title that must wrap over several lines", editor="Zoë")
+    assert greek is not None and Image.open(io.BytesIO(greek)).size == (1200, 1800)
+    assert cover_png("\U00010000\U00010001 Linear B") is None  # no bundled or system font: the text cover is used
