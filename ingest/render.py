@@ -4,7 +4,8 @@ For comment systems with no readable interface (issue 9, item 3). The page's scr
 contained: only http(s) requests the caller's `allow_url` accepts go out (each redirect hop is checked too), no
 file:// access, no downloads, popups, service workers, WebSockets, permission prompts or dialogs, a throwaway
 profile, and a hard deadline after which the browser is killed. The browser driving lives in
-`ingest/render_session.py`; this module holds the contract and finds the browser. Qt-free; call it from a worker
+`ingest/render_session.py` (requests: `render_guard.py`, control labels: `render_controls.py`, page scripts:
+`render_js.py`); this module holds the contract and finds the browser. Qt-free; call it from a worker
 thread (Playwright's sync API, so never from a thread running an asyncio loop).
 """
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
-from urllib.parse import urljoin
 
 import lxml.html
 from playwright.sync_api import (
@@ -29,9 +28,6 @@ from playwright.sync_api import (
     Frame,
     Page,
     Playwright,
-    Request,
-    Route,
-    WebSocketRoute,
     sync_playwright,
 )
 from playwright.sync_api import Error as PlaywrightError
@@ -39,6 +35,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from ingest.render import RenderedPage, RenderFailed, RenderUnavailable
 from ingest.render_controls import ControlKind, control_kind
+from ingest.render_guard import MAX_REDIRECTS, RequestGuard
 from ingest.render_js import (
     CANDIDATES_SCRIPT,
     CLEAN_SCRIPT,
@@ -74,18 +71,13 @@ CHROMIUM_FLAGS = (
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",  # no WebRTC side door into the local network
     "--js-flags=--max-old-space-size=512",  # a page's script heap (MB): a runaway page crashes its tab, not the machine
 )
-SKIPPED_RESOURCES = frozenset({"image", "media", "font", "manifest"})  # not needed to read a thread: aborted
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-MAX_REDIRECTS = 10
 MAX_FRAME_DEPTH = 3
 SETTLE_QUIET = 0.5  # seconds without DOM mutations (and without fresh requests) = settled
 SETTLE_FIRST_CHANGE = 1.0  # how long a click gets to start changing the page before it counts as doing nothing
 SETTLE_CAP = 6.0  # a page that never stops changing (tickers, animations) is taken as it is after this
-PENDING_MAX_AGE = 3.0  # a request older than this is a long poll or a stream, not something to wait for
 POLL = 0.1
 WAIT_POLL = 0.25  # seconds between looks for the thread while waiting for it
 LAUNCH_TIMEOUT = 20.0  # seconds for the browser to start (more than 10x what it takes here)
-_HOP_HEADERS = frozenset({"host", "cookie", "content-length"})  # not carried to the next hop of a redirect
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,19 +107,12 @@ class RenderSession:
         self.executable = executable
         self.timeout = timeout
         self.max_clicks = max_clicks
-        self.allow_url = allow_url
         self.user_agent = user_agent
         self.wait_selector = wait_selector
         self.started = time.monotonic()
         self._start_clock()
-        self.requests = 0
-        self.blocked = 0
-        self.pending: dict[Request, float] = {}
-        self.loaded = False  # the first document has loaded: from now on the top frame stays where it is
-        self.redirect_to: str | None = None
-        self.refused_redirect: str | None = None  # where the page itself redirected us, refused by the policy
+        self.guard = RequestGuard(allow_url=allow_url, ms_left=lambda: self._ms_left(hard=True))
         self.page: Page | None = None
-        self.context: BrowserContext | None = None
         self.browser_pid: int | None = None
         self.killed = threading.Event()
         self.scans = 0  # numbers each look for controls, so candidate marks of an earlier look never match
@@ -202,23 +187,17 @@ class RenderSession:
                 f"runs (try: {self.executable} --headless --version), or set THREADBOOK_CHROMIUM to another "
                 "Chromium or Google Chrome."
             ) from exc
-        self.context = context
         self.browser_pid = _browser_pid(context)
         return context
 
     def _render(self, context: BrowserContext) -> RenderedPage:
         context.add_init_script(INIT_SCRIPT)
-        context.route("**/*", self._route)
-        context.route_web_socket(re.compile(r".*"), self._refuse_socket)
-        context.on("request", self._on_request)
-        context.on("requestfinished", self._on_request_done)
-        context.on("requestfailed", self._on_request_done)
-        context.on("page", self._on_page)
+        self.guard.install(context)
         page = context.pages[0] if context.pages else context.new_page()
-        self.page = page
+        self.page = self.guard.page = page
         page.on("dialog", _dismiss)
         final_url = self._navigate(page)
-        self.loaded = True
+        self.guard.loaded = True
         self._wait_for_thread(page)
         clicks = self._reveal(page)
         html = self._frame_html(page.main_frame, depth=0)
@@ -228,8 +207,8 @@ class RenderSession:
             "rendered %s in %.1f s: %d requests (%d blocked), %d clicks",
             self.url,
             time.monotonic() - self.started,
-            self.requests,
-            self.blocked,
+            self.guard.requests,
+            self.guard.blocked,
             clicks,
         )
         return RenderedPage(
@@ -238,7 +217,7 @@ class RenderSession:
             html=html,
             rendered_at=datetime.now(UTC),
             clicks=clicks,
-            requests=self.requests,
+            requests=self.guard.requests,
             engine=engine,
         )
 
@@ -246,7 +225,7 @@ class RenderSession:
         """Load the page, following redirects one checked hop at a time; returns the final address."""
         target = self.url
         for _ in range(MAX_REDIRECTS + 1):
-            self.redirect_to = None
+            self.guard.redirect_to = None
             try:
                 response = page.goto(target, wait_until="domcontentloaded", timeout=self._ms_left())
             except PlaywrightTimeoutError as exc:
@@ -255,17 +234,17 @@ class RenderSession:
                     "slow or down; try again later."
                 ) from exc
             except PlaywrightError as exc:
-                if self.refused_redirect is not None:
+                if self.guard.refused_redirect is not None:
                     raise RenderFailed(
-                        f"Didn't render {self.url}: it redirects to {self.refused_redirect}, which Threadbook's "
+                        f"Didn't render {self.url}: it redirects to {self.guard.refused_redirect}, which Threadbook's "
                         "address rules refuse (for example, it points into a private network)."
                     ) from exc
-                if self.redirect_to is None:
+                if self.guard.redirect_to is None:
                     raise RenderFailed(
                         f"Couldn't render {self.url}: the page didn't load ({_first_line(exc)}). Check the address, "
                         "or try again later."
                     ) from exc
-                target = self.redirect_to
+                target = self.guard.redirect_to
                 continue
             if response is not None and response.status >= 400:
                 raise RenderFailed(
@@ -367,7 +346,7 @@ class RenderSession:
             self._check_alive()
             if count != last:
                 last, last_change = count, now
-            busy = any(now - since < PENDING_MAX_AGE for since in self.pending.values())
+            busy = self.guard.busy()
             waited = now - start
             if waited >= SETTLE_CAP:
                 break
@@ -436,116 +415,6 @@ class RenderSession:
             except PlaywrightError:
                 continue
         return inline_frames(html, inner)
-
-    # --- containment ------------------------------------------------------------------------------------------
-
-    def _route(self, route: Route) -> None:
-        """Every request the page makes passes here: refuse what the policy refuses, fetch the rest hop by hop."""
-        request = route.request
-        try:
-            refusal = self._refusal(request)
-            if refusal is not None:
-                self.blocked += 1
-                log.info("render: blocked %s (%s)", request.url[:200], refusal)
-                if refusal == "leaves the page":  # a 204 leaves the page as it is; an abort would show an error page
-                    route.fulfill(status=204)
-                else:
-                    route.abort("blockedbyclient")
-                return
-            if request.resource_type in SKIPPED_RESOURCES:
-                route.abort("blockedbyclient")
-                return
-            self._forward(route)
-        except PlaywrightError as exc:  # unreachable, timed out, or the page went away meanwhile
-            log.debug("render: request %s failed: %s", request.url[:200], _first_line(exc))
-            _quietly(lambda: route.abort("failed"))  # an unanswered request would hold the page until the deadline
-
-    def _refusal(self, request: Request, url: str | None = None) -> str | None:
-        url = url or request.url
-        if not is_http_url(url):
-            return "not http(s)"
-        if self.allow_url is not None:
-            try:
-                allowed = self.allow_url(url)
-            except (OSError, ValueError) as exc:  # a policy that can't decide refuses
-                log.info("render: address policy failed on %s: %s", url[:200], exc)
-                allowed = False
-            if not allowed:
-                return "address refused"
-        try:
-            frame = request.frame
-        except PlaywrightError:
-            return None  # a worker's request: no frame, same rules as above
-        if self.page is not None and frame.page is not self.page:
-            return "another window"
-        if self.loaded and request.is_navigation_request() and frame.parent_frame is None:
-            return "leaves the page"
-        return None
-
-    def _forward(self, route: Route) -> None:
-        """Fetch the request ourselves without following redirects, so each hop is checked before it is made.
-
-        WORKAROUND: Playwright's route handler sees only the first URL of a redirect chain (documented on
-        `page.route`); the browser would follow a redirect into a refused address unchecked.
-        """
-        request = route.request
-        response = route.fetch(max_redirects=0, timeout=self._ms_left(hard=True))
-        current = request.url
-        method = request.method
-        top_navigation = request.is_navigation_request() and request.frame.parent_frame is None
-        for _ in range(MAX_REDIRECTS):
-            location = response.headers.get("location")
-            if response.status not in REDIRECT_STATUSES or not location:
-                break
-            target = urljoin(current, location)
-            refusal = self._refusal(request, target)
-            if refusal is not None and refusal != "leaves the page":
-                self.blocked += 1
-                log.info("render: blocked redirect to %s (%s)", target[:200], refusal)
-                if top_navigation:
-                    self.refused_redirect = target
-                route.abort("blockedbyclient")
-                return
-            if top_navigation:  # let the browser load the next hop itself, so the page gets its real address
-                self.redirect_to = target
-                route.abort("aborted")
-                return
-            self.requests += 1
-            if response.status == 303 or (response.status in (301, 302) and method == "POST"):
-                method = "GET"
-            headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_HEADERS}
-            keep_body = method == request.method and method not in ("GET", "HEAD")
-            assert self.context is not None
-            response = self.context.request.fetch(
-                target,
-                method=method,
-                headers=headers,
-                data=request.post_data_buffer if keep_body else None,
-                max_redirects=0,
-                timeout=self._ms_left(hard=True),
-            )
-            current = target
-        else:
-            route.abort("failed")
-            return
-        route.fulfill(response=response)
-
-    def _refuse_socket(self, socket: WebSocketRoute) -> None:
-        self.blocked += 1
-        log.info("render: blocked WebSocket %s", socket.url[:200])
-        _quietly(lambda: socket.close(code=1008, reason="not allowed"))
-
-    def _on_request(self, request: Request) -> None:
-        self.requests += 1
-        self.pending[request] = time.monotonic()
-
-    def _on_request_done(self, request: Request) -> None:
-        self.pending.pop(request, None)
-
-    def _on_page(self, page: Page) -> None:
-        if self.page is not None and page is not self.page:
-            log.info("render: closed a popup window (%s)", page.url[:200])
-            _quietly(page.close)
 
     def _kill(self) -> None:
         """The hard deadline: kill the browser (and its renderers) from the watchdog thread."""
