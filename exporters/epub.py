@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 </container>
 """
 XHTML_TYPE = "application/xhtml+xml"
+_EDITOR_SEPARATOR = re.compile(r"\s*(?:;|&|\band\b)\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,9 +306,7 @@ def _opf(anthology: Anthology, book: _Book, *, language: str | None) -> bytes:
         dc("title", one_line(anthology.subtitle), id="subtitle")
         meta("title-type", "subtitle", refines="#subtitle")
     dc("language", language or "und")
-    creators = []
-    if one_line(anthology.editor):
-        creators.append((one_line(anthology.editor), "edt"))
+    creators = [(name, "edt") for name in editors(anthology.editor)]
     for author in dict.fromkeys(one_line(item.post.author or "") for item in anthology_items(anthology)):
         if author and (author, "edt") not in creators:
             creators.append((author, "aut"))
@@ -334,6 +334,11 @@ def _opf(anthology: Anthology, book: _Book, *, language: str | None) -> bytes:
         etree.SubElement(spine, f"{{{OPF_NS}}}itemref", idref=_item_id(path))
     data: bytes = etree.tostring(package, xml_declaration=True, encoding="utf-8", pretty_print=True)
     return data
+
+
+def editors(text: str) -> list[str]:
+    """The editors named in the anthology's editor line: "A and B", "A & B" and "A; B" are two people."""
+    return [name for name in (one_line(part) for part in _EDITOR_SEPARATOR.split(text)) if name]
 
 
 def _item_id(path: str) -> str:

@@ -24,6 +24,7 @@ INTRO = "Six guests wrote for the blog in the summer of 2024. **Zanzibar** marks
 SECTION = "The second half"
 NOTE = "Written in the week of the *fair*."
 HOSTILE_TITLE = "</title><script>alert(1)</script>"
+HOSTILE_SECTION = "</section><script>alert(12)</script> & more"
 HOSTILE_COMMENT = (
     '<img src=x onerror="alert(2)"> and a [link](javascript:alert(3)) and <a href="javascript:alert(4)">a</a>'
 )
@@ -90,7 +91,8 @@ def hostile_post() -> Post:
 def hostile_anthology() -> Anthology:
     """The series anthology with the hostile post as its last item."""
     anthology = series_anthology()
-    items = (*anthology_items(anthology), AnthologyItem(post=hostile_post(), note_md="<script>alert(11)</script>"))
+    hostile = AnthologyItem(post=hostile_post(), section=HOSTILE_SECTION, note_md="<script>alert(11)</script>")
+    items = (*anthology_items(anthology), hostile)
     return replace(anthology, items=items, posts=tuple(item.post for item in items))
 
 

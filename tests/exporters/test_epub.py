@@ -19,6 +19,7 @@ from lxml import etree
 from PIL import Image
 from sample_anthology import (
     EDITOR,
+    HOSTILE_SECTION,
     HOSTILE_TITLE,
     NOTE,
     SECTION,
@@ -26,7 +27,7 @@ from sample_anthology import (
     series_anthology,
 )
 
-from exporters.epub import EpubOptions, write_epub
+from exporters.epub import EpubOptions, editors, write_epub
 from exporters.epub_cover import cover_png
 from exporters.errors import ExportWriteFailed, InvalidExportOptions
 from storage.records import anthology_items
@@ -259,7 +260,10 @@ def test_hostile_content_is_inert(hostile_epub: Path) -> None:
     assert '<img src=x onerror="alert(2)">' in text
     assert "Trudy & <Co>" in text
     toc = toc_tree(book.toc().find("x:ol", NS))
-    assert toc[-1][2][-1][0] == HOSTILE_TITLE  # the last item, inside the second half's part
+    assert toc[-1][0] == HOSTILE_SECTION and [entry[0] for entry in toc[-1][2]] == [HOSTILE_TITLE]
+    assert toc[-1][2][0][2] == [("Comments (2)", "text/post-007.xhtml#comments", [])]
+    part = book.pages["OEBPS/text/part-007.xhtml"]
+    assert "".join(part.find(".//x:h1", NS).itertext()) == HOSTILE_SECTION
     source = chapter.find(".//x:p[@class='source']/x:a", NS).get("href")
     assert source == "https://evil.example/post?x=%221%22&y=%3C2%3E"
 
@@ -352,3 +356,12 @@ def test_cover_pictures_for_other_scripts_and_none_for_what_no_font_has() -> Non
     greek = cover_png("Ελληνικά και Кириллица: a very long title that must wrap over several lines", editor="Zoë")
     assert greek is not None and Image.open(io.BytesIO(greek)).size == (1200, 1800)
     assert cover_png("\U00010000\U00010001 Linear B") is None  # no bundled or system font: the text cover is used
+
+
+def test_each_editor_is_a_creator(tmp_path: Path) -> None:
+    two = replace(series_anthology(), editor="Margaret Hollis and Tom Lee")
+    meta = Epub(write_epub(two, out_path=tmp_path / "two.epub")).opf.find("opf:metadata", NS)
+    roles = {m.get("refines"): m.text for m in meta.findall("opf:meta[@property='role']", NS)}
+    edited = [c.text for c in meta.findall("dc:creator", NS) if roles[f"#{c.get('id')}"] == "edt"]
+    assert edited == ["Margaret Hollis", "Tom Lee"]
+    assert editors("Anderson Cooper & Ann Landers; Bo") == ["Anderson Cooper", "Ann Landers", "Bo"]
