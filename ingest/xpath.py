@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
@@ -30,8 +31,49 @@ def compiled(xpath: str, namespaces: Mapping[str, str] | None = None) -> lxml.et
     if found is None:
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
-        found = cache[key] = lxml.etree.XPath(xpath, namespaces=namespaces or NS)
+        found = cache[key] = lxml.etree.XPath(_by_class_attribute(xpath), namespaces=namespaces or NS)
     return found
+
+
+# `ingest.platforms.base.cls(name)`, as it writes the test of one class token.
+_CLASS_TERM = re.compile(
+    r"\(contains\(@class, '([\w-]+)'\) and contains\(concat\(' ', normalize-space\(@class\), ' '\), ' \1 '\)\)"
+)
+_ONLY_TERMS = re.compile(r"^(?:\s|\(|\)|T|\bor\b|\band\b)*$")
+
+
+def _by_class_attribute(xpath: str) -> str:
+    """`//*[<class tests>]rest` as `//@class[<the same tests on the attribute>]/..rest`: the same nodes, ~3x faster.
+
+    A page-level selector that starts by looking for elements with certain classes makes libxml2 test every
+    element of the page; most have no class attribute, and each test costs a string conversion. Walking the
+    class attributes and stepping up to their element selects exactly the same elements, in document order:
+    each class test is false without a class attribute, so only elements that have one can match. Applied only
+    when the predicate holds nothing but class tests joined by and/or, and no positional predicate follows.
+    """
+    if not xpath.startswith("//*["):
+        return xpath
+    depth, quote, end = 0, "", -1
+    for index in range(3, len(xpath)):
+        char = xpath[index]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                end = index
+                break
+    if end < 0:
+        return xpath
+    predicate, rest = xpath[4:end], xpath[end + 1 :]
+    if rest.lstrip().startswith("[") or not _ONLY_TERMS.match(_CLASS_TERM.sub("T", predicate)):
+        return xpath
+    on_attribute = _CLASS_TERM.sub(lambda match: match.group(0).replace("@class", "."), predicate)
+    return f"//@class[{on_attribute}]/..{rest}"
 
 
 def any_match(doc: lxml.html.HtmlElement, xpaths: Iterable[str]) -> bool:
