@@ -18,6 +18,7 @@ The blog's server runs in its own process, so the client's figures don't include
 from __future__ import annotations
 
 import argparse
+import functools
 import resource
 import shutil
 import subprocess
@@ -175,30 +176,26 @@ def wget_mirror(url: str, workdir: Path) -> bool:
 
 def request_counts(workdir: Path) -> None:
     settings = tasks.ArchiveSettings(delay=0.0)
-    blog = SyntheticBlog(**SMALL_BLOG)
-    with serve_synthetic_blog(blog) as server:
-        ours = timed_capture(
-            lambda: tasks.archive_blog(server.url, db_path=workdir / "small.sqlite", settings=settings),
-            server.requests,
+    for rest in (True, False):
+        blog = SyntheticBlog(**SMALL_BLOG, rest_api=rest)
+        db = workdir / f"small-{rest}.sqlite"
+        with serve_synthetic_blog(blog) as server:
+            capture = functools.partial(tasks.archive_blog, server.url, db_path=db, settings=settings)
+            ours = timed_capture(capture, server.requests)
+            server.clear_log()
+            again = timed_capture(capture, server.requests)
+            server.clear_log()
+            mirrored = None
+            if wget_mirror(server.url, workdir):
+                time.sleep(0.1)  # an answer is logged before its bytes go out: let the last one land
+                mirrored = len(server.requests())
+        r = ours.report
+        print(
+            f"request target, WordPress {'with' if rest else 'without'} REST: {r.posts_new} posts, {r.comments_new} "
+            f"comments ({blog.comment_page_total} further comment pages), {r.images_saved} images: Threadbook "
+            f"{ours.served} requests (target <= {REQUEST_TARGET}), re-run {again.served}; "
+            + (f"wget --mirror {mirrored}: ratio {ours.served / mirrored:.2f}" if mirrored else "wget not installed")
         )
-        server.clear_log()
-        again = timed_capture(
-            lambda: tasks.archive_blog(server.url, db_path=workdir / "small.sqlite", settings=settings),
-            server.requests,
-        )
-        server.clear_log()
-        mirrored = None
-        if wget_mirror(server.url, workdir):
-            time.sleep(0.1)  # an answer is logged before its bytes go out: let the last one land
-            mirrored = len(server.requests())
-    r = ours.report
-    pages = blog.comment_page_total
-    print(
-        f"request target: WordPress blog of {r.posts_new} posts, {r.comments_new} comments "
-        f"({pages} further comment pages), {r.images_saved} images: Threadbook {ours.served} requests "
-        f"(target <= {REQUEST_TARGET}), re-run {again.served}; "
-        + (f"wget --mirror {mirrored}: ratio {ours.served / mirrored:.2f}" if mirrored else "wget not installed")
-    )
     with SampleBlogServer() as sample:
         ours = timed_capture(
             lambda: tasks.archive_blog(sample.url, db_path=workdir / "sample.sqlite", settings=settings),
