@@ -41,8 +41,9 @@ DROPPED = frozenset(
 )
 _ALIGN = re.compile(r"\s*text-align\s*:\s*(left|right|center)\s*;?\s*")
 # Anything that could be Markdown: inline syntax, entities, HTML, and lines that open a block (list, quote, heading
-# underline, thematic break, code by indentation); hard breaks (two trailing spaces); carriage returns.
-_NOT_PLAIN = re.compile(r"[\\`*_\[\]<>!&#|~\r]|^[ \t]*(?:[-+*>=]|\d{1,9}[.)])|^(?: {4}|\t)| {2,}$|\t", re.MULTILINE)
+# underline, thematic break, code by indentation); hard breaks (two trailing spaces); any whitespace but the space
+# and the newline (tabs, no-break and Unicode spaces, which markdown-it trims by rules of its own).
+_NOT_PLAIN = re.compile(r"[\\`*_\[\]<>!&#|~]|[^\S \n]|^ *(?:[-+*>=]|\d{1,9}[.)])|^ {4}| {2,}$", re.MULTILINE)
 _LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
 
 
@@ -65,7 +66,8 @@ def render_fragment(markdown: str, *, images: ImageSource, heading_offset: int =
     if plain is not None:  # most comments: no Markdown at all, so no parse (3/4 of a large export's time)
         container = lxml.html.Element("div")
         for paragraph in plain:
-            lxml.etree.SubElement(container, "p").text = paragraph
+            element = lxml.etree.SubElement(container, "p")
+            element.text, element.tail = paragraph, "\n"  # as markdown-it writes it
         return container
     rendered = _PARSER.render(markdown)
     container = lxml.html.fragment_fromstring(rendered or "", create_parent="div")
