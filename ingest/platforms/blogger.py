@@ -19,6 +19,7 @@ import lxml.html
 from ingest.blogger_feeds import FEED_ACCEPT, comments_feed_url, display_order, entry_comment, walk_feed
 from ingest.platforms.base import Selectors, cls
 from ingest.threads import ThreadContext, ThreadFetch
+from ingest.xpath import matches, select
 from storage.records import Capture, Comment
 
 log = logging.getLogger(__name__)
@@ -194,7 +195,7 @@ def detect(doc: lxml.html.HtmlElement, url: str) -> bool:
 
 def looks_like_blogger(doc: lxml.html.HtmlElement, url: str) -> bool:
     """True for a page Blogger made (generator, blogger.com assets and feeds, Blog1 widget, blogspot host)."""
-    for generator in doc.xpath("//meta[@name='generator']/@content"):
+    for generator in select(doc, "//meta[@name='generator']/@content"):
         if _GENERATOR.match(str(generator)):
             return True
     try:
@@ -204,7 +205,7 @@ def looks_like_blogger(doc: lxml.html.HtmlElement, url: str) -> bool:
     if _BLOGSPOT_HOST.search(host):
         return True
     try:
-        return bool(doc.xpath(_DETECT_XPATH, namespaces=_NS))
+        return matches(doc, _DETECT_XPATH, _NS)
     except lxml.etree.XPathError:
         return False
 

@@ -7,6 +7,7 @@ import re
 import lxml.html
 
 from ingest.platforms.base import Selectors, cls
+from ingest.xpath import matches, select
 
 NAME = "drupal"
 
@@ -186,7 +187,7 @@ SELECTORS = Selectors(
 
 def detect(doc: lxml.html.HtmlElement, url: str) -> bool:
     """True for pages Drupal made (its generator tag, `data-drupal-*` attributes, its settings script, paths)."""
-    for generator in doc.xpath("//meta[translate(@name, 'GENERATOR', 'generator')='generator']/@content"):
+    for generator in select(doc, "//meta[translate(@name, 'GENERATOR', 'generator')='generator']/@content"):
         if _GENERATOR.match(str(generator)):
             return True
-    return bool(doc.xpath(_DETECT_XPATH, namespaces=_NS))
+    return matches(doc, _DETECT_XPATH, _NS)

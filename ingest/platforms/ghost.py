@@ -12,6 +12,7 @@ import lxml.html
 
 from ingest.platforms import generic
 from ingest.platforms.base import Selectors, cls
+from ingest.xpath import matches, select
 
 NAME = "ghost"
 
@@ -73,7 +74,7 @@ SELECTORS: Selectors = replace(
 
 def detect(doc: lxml.html.HtmlElement, url: str) -> bool:
     """True for Ghost pages (its generator tag, its scripts and API paths, its theme's templates)."""
-    for generator in doc.xpath("//meta[@name='generator']/@content"):
+    for generator in select(doc, "//meta[@name='generator']/@content"):
         if _GENERATOR.match(str(generator)):
             return True
-    return bool(doc.xpath(_DETECT_XPATH))
+    return matches(doc, _DETECT_XPATH)

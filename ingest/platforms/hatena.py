@@ -14,6 +14,7 @@ import lxml.html
 
 from ingest.platforms import generic
 from ingest.platforms.base import Selectors, cls
+from ingest.xpath import matches
 
 NAME = "hatena"
 
@@ -76,4 +77,4 @@ def detect(doc: lxml.html.HtmlElement, url: str) -> bool:
         host = urlsplit(url).hostname or ""
     except ValueError:
         host = ""
-    return bool(_HOSTS.search(host)) or bool(doc.xpath(_DETECT_XPATH))
+    return bool(_HOSTS.search(host)) or matches(doc, _DETECT_XPATH)

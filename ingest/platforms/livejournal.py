@@ -24,6 +24,7 @@ import lxml.html
 
 from ingest.platforms import generic
 from ingest.platforms.base import Selectors, cls
+from ingest.xpath import matches
 
 NAME = "livejournal"
 
@@ -162,4 +163,4 @@ def detect(doc: lxml.html.HtmlElement, url: str) -> bool:
         host = ""
     if _HOSTS.search(host):
         return True
-    return bool(doc.xpath(_DETECT_XPATH, namespaces=_NS))
+    return matches(doc, _DETECT_XPATH, _NS)

@@ -9,6 +9,7 @@ import lxml.html
 
 from ingest.platforms import generic
 from ingest.platforms.base import Selectors, cls
+from ingest.xpath import matches
 
 NAME = "medium"
 
@@ -68,4 +69,4 @@ def detect(doc: lxml.html.HtmlElement, url: str) -> bool:
         host = urlsplit(url).hostname or ""
     except ValueError:
         host = ""
-    return host == "medium.com" or host.endswith(".medium.com") or bool(doc.xpath(_DETECT_XPATH))
+    return host == "medium.com" or host.endswith(".medium.com") or matches(doc, _DETECT_XPATH)

@@ -19,6 +19,7 @@ import lxml.html
 
 from ingest.platforms import generic
 from ingest.platforms.base import Selectors, cls
+from ingest.xpath import matches, select
 
 NAME = "movabletype"
 
@@ -166,11 +167,11 @@ SELECTORS: Selectors = replace(
 
 def detect(doc: lxml.html.HtmlElement, url: str) -> bool:
     """True for Movable Type and TypePad pages (generator tag, TypePad hosts, MT's script and comment form)."""
-    for generator in doc.xpath("//meta[translate(@name, 'GENERATOR', 'generator')='generator']/@content"):
+    for generator in select(doc, "//meta[translate(@name, 'GENERATOR', 'generator')='generator']/@content"):
         if _GENERATOR.match(str(generator)):
             return True
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:
         host = ""
-    return bool(_HOSTS.search(host)) or bool(doc.xpath(_DETECT_XPATH, namespaces=_NS))
+    return bool(_HOSTS.search(host)) or matches(doc, _DETECT_XPATH, _NS)

@@ -15,6 +15,7 @@ import lxml.html
 
 from ingest.platforms import generic
 from ingest.platforms.base import Selectors, cls
+from ingest.xpath import matches, select
 
 NAME = "serendipity"
 
@@ -88,7 +89,7 @@ SELECTORS: Selectors = replace(
 
 def detect(doc: lxml.html.HtmlElement, url: str) -> bool:
     """True for Serendipity pages (its generator tag, or its `serendipity_` entry and comment classes)."""
-    for generator in doc.xpath("//meta[translate(@name, 'GENERATOR', 'generator')='generator']/@content"):
+    for generator in select(doc, "//meta[translate(@name, 'GENERATOR', 'generator')='generator']/@content"):
         if _GENERATOR.match(str(generator)):
             return True
-    return bool(doc.xpath(_DETECT_XPATH))
+    return matches(doc, _DETECT_XPATH)

@@ -12,6 +12,7 @@ import lxml.html
 
 from ingest.platforms import generic
 from ingest.platforms.base import Selectors, cls
+from ingest.xpath import matches
 
 NAME = "squarespace"
 
@@ -141,4 +142,4 @@ SELECTORS: Selectors = replace(
 
 def detect(doc: lxml.html.HtmlElement, url: str) -> bool:
     """True for Squarespace pages (its asset hosts, its page context script, its signature comment)."""
-    return bool(doc.xpath(_DETECT_XPATH))
+    return matches(doc, _DETECT_XPATH)

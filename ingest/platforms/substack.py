@@ -21,6 +21,7 @@ from ingest.markdown import html_to_markdown
 from ingest.platforms import generic
 from ingest.platforms.base import Selectors, cls
 from ingest.threads import ThreadContext, ThreadFetch
+from ingest.xpath import matches
 from storage.records import Comment
 
 NAME = "substack"
@@ -78,7 +79,7 @@ def detect(doc: lxml.html.HtmlElement, url: str) -> bool:
         host = urlsplit(url).hostname or ""
     except ValueError:
         host = ""
-    return host.endswith(".substack.com") or bool(doc.xpath(_DETECT_XPATH))
+    return host.endswith(".substack.com") or matches(doc, _DETECT_XPATH)
 
 
 def post_id(html: str) -> str | None:

@@ -15,6 +15,7 @@ import lxml.html
 
 from ingest.platforms import generic
 from ingest.platforms.base import Selectors, cls
+from ingest.xpath import matches
 
 NAME = "tumblr"
 
@@ -110,4 +111,4 @@ def detect(doc: lxml.html.HtmlElement, url: str) -> bool:
         host = urlsplit(url).hostname or ""
     except ValueError:
         host = ""
-    return host.endswith(".tumblr.com") or bool(doc.xpath(_DETECT_XPATH))
+    return host.endswith(".tumblr.com") or matches(doc, _DETECT_XPATH)

@@ -10,6 +10,7 @@ import lxml.html
 from ingest.errors import FetchError
 from ingest.platforms.base import Selectors, cls
 from ingest.threads import ThreadContext, ThreadFetch
+from ingest.xpath import matches, select
 
 NAME = "wordpress"
 
@@ -205,10 +206,10 @@ SELECTORS = Selectors(
 
 def detect(doc: lxml.html.HtmlElement, url: str) -> bool:
     """True for pages a WordPress site made (generator tag, wp-content assets, body classes)."""
-    for generator in doc.xpath("//meta[@name='generator']/@content"):
+    for generator in select(doc, "//meta[@name='generator']/@content"):
         if _GENERATOR.match(str(generator)):
             return True
-    return bool(doc.xpath(_DETECT_XPATH, namespaces=_NS))
+    return matches(doc, _DETECT_XPATH, _NS)
 
 
 def fetch_thread(ctx: ThreadContext) -> ThreadFetch | None:
