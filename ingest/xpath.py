@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -31,26 +32,47 @@ def compiled(xpath: str, namespaces: Mapping[str, str] | None = None) -> lxml.et
     if found is None:
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
-        found = cache[key] = lxml.etree.XPath(_by_class_attribute(xpath), namespaces=namespaces or NS)
+        found = cache[key] = lxml.etree.XPath(faster_xpath(xpath), namespaces=namespaces or NS)
     return found
 
 
-# `ingest.platforms.base.cls(name)`, as it writes the test of one class token.
+# `ingest.platforms.base.cls(name)`, as it writes the test of one class token; and an id compared with a literal.
 _CLASS_TERM = re.compile(
     r"\(contains\(@class, '([\w-]+)'\) and contains\(concat\(' ', normalize-space\(@class\), ' '\), ' \1 '\)\)"
 )
+_ID_TERM = re.compile(r"@id\s*=\s*'[^']*'")
 _ONLY_TERMS = re.compile(r"^(?:\s|\(|\)|T|\bor\b|\band\b)*$")
+_REGEX_TEST = re.compile(r"re:test\(@([\w-]+), '([^']*)'\)")
 
 
-def _by_class_attribute(xpath: str) -> str:
-    """`//*[<class tests>]rest` as `//@class[<the same tests on the attribute>]/..rest`: the same nodes, ~3x faster.
+def faster_xpath(xpath: str) -> str:
+    """The same expression, rewritten where libxml2 can answer it with less work; it selects the same nodes.
 
-    A page-level selector that starts by looking for elements with certain classes makes libxml2 test every
-    element of the page; most have no class attribute, and each test costs a string conversion. Walking the
-    class attributes and stepping up to their element selects exactly the same elements, in document order:
-    each class test is false without a class attribute, so only elements that have one can match. Applied only
-    when the predicate holds nothing but class tests joined by and/or, and no positional predicate follows.
+    - `//*[<tests of one attribute>]rest` becomes `//@name[<the same tests on the attribute>]/..rest`. A
+      selector looking for elements by class (or id) makes libxml2 test every element of the page, most of
+      which have no such attribute, and each test costs a string conversion; walking the attributes and
+      stepping up to their element selects exactly the same elements, in document order, ~3x faster. Exact
+      because each test is false when the attribute is missing. Applied only when the predicate holds nothing
+      but `cls()` tests, or nothing but `@id='...'` tests, joined by and/or, and no positional predicate follows.
+    - `re:test(@name, 'pattern')` becomes `(@name and re:test(...))` when the pattern cannot match an empty
+      string: elements without the attribute are then ruled out in C, not by a call into Python's `re`.
     """
+    return _REGEX_TEST.sub(_guard_regex_test, _by_attribute(xpath))
+
+
+def _on_attribute(attribute: str, found: re.Match[str]) -> str:
+    return found.group(0).replace(attribute, ".")
+
+
+def _guard_regex_test(match: re.Match[str]) -> str:
+    try:
+        matches_empty = re.search(match.group(2), "") is not None
+    except re.error:
+        return match.group(0)
+    return match.group(0) if matches_empty else f"(@{match.group(1)} and {match.group(0)})"
+
+
+def _by_attribute(xpath: str) -> str:
     if not xpath.startswith("//*["):
         return xpath
     depth, quote, end = 0, "", -1
@@ -70,10 +92,13 @@ def _by_class_attribute(xpath: str) -> str:
     if end < 0:
         return xpath
     predicate, rest = xpath[4:end], xpath[end + 1 :]
-    if rest.lstrip().startswith("[") or not _ONLY_TERMS.match(_CLASS_TERM.sub("T", predicate)):
+    if rest.lstrip().startswith("["):
         return xpath
-    on_attribute = _CLASS_TERM.sub(lambda match: match.group(0).replace("@class", "."), predicate)
-    return f"//@class[{on_attribute}]/..{rest}"
+    for name, term in (("class", _CLASS_TERM), ("id", _ID_TERM)):
+        if term.search(predicate) and _ONLY_TERMS.match(term.sub("T", predicate)):
+            on_attribute = term.sub(functools.partial(_on_attribute, f"@{name}"), predicate)
+            return f"//@{name}[{on_attribute}]/..{rest}"
+    return xpath
 
 
 def any_match(doc: lxml.html.HtmlElement, xpaths: Iterable[str]) -> bool:

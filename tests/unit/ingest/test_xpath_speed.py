@@ -15,7 +15,7 @@ import pytest
 from ingest.extract import parse_html
 from ingest.platforms import PLATFORMS
 from ingest.platforms.base import cls
-from ingest.xpath import NS, _by_class_attribute, compiled, matches, select
+from ingest.xpath import NS, compiled, faster_xpath, matches, select
 
 REPO = Path(__file__).resolve().parents[3]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -41,9 +41,11 @@ SELECTORS = page_level_selectors()
 
 
 def test_the_rewrite_applies_to_many_platform_selectors() -> None:
-    rewritten = [xpath for xpath in SELECTORS if _by_class_attribute(xpath) != xpath]
+    rewritten = [xpath for xpath in SELECTORS if faster_xpath(xpath) != xpath]
     assert len(rewritten) > 100
-    assert all(_by_class_attribute(xpath).startswith("//@class[") for xpath in rewritten)
+    assert sum(faster_xpath(xpath).startswith("//@class[") for xpath in rewritten) > 100
+    assert any(faster_xpath(xpath).startswith("//@id[") for xpath in rewritten)
+    assert any("(@id and re:test(@id, " in faster_xpath(xpath) for xpath in rewritten)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda path: str(path.relative_to(REPO)))
@@ -66,24 +68,30 @@ def test_rewritten_selectors_select_the_same_nodes(page: Path) -> None:
         ("//*[not(" + cls("a") + ")]", "//*["),
         ("//h1[" + cls("a") + "]", "//h1["),
         (".//*[" + cls("a") + "]", ".//*["),  # `.//@class` would include the context element itself
+        ("//*[@id='a' or @id='b']//a", "//@id[.='a' or .='b']/..//a"),
+        ("//*[@id='a' or " + cls("b") + "]", "//*["),  # tests of two attributes: left alone
+        ("//li[re:test(@id, '^c-\\d+$')]", "//li[(@id and re:test(@id, '^c-\\d+$'))]"),
+        ("//li[re:test(@id, '^(c-\\d+)?$')]", "//li[re:test(@id, '^(c-\\d+)?$')]"),  # matches "": no guard
     ],
 )
 def test_the_rewrite_only_touches_what_it_can_keep_exact(xpath: str, expected: str) -> None:
-    assert _by_class_attribute(xpath).startswith(expected)
+    assert faster_xpath(xpath).startswith(expected)
 
 
 def test_edge_markup_selects_the_same() -> None:
     doc = lxml.html.document_fromstring(
         "<html class='a'><body><div class=' a\tb\n'><p class='ab'>x</p><p class='b a'><a href='/1'>1</a></p>"
-        "<p class=''>y</p><p>z</p><span class='A'>w</span><i class='a-b'>v</i></div></body></html>"
+        "<p class='' id=''>y</p><p id='x'>z</p><span class='A'>w</span><i class='a-b'>v</i></div></body></html>"
     )
     for xpath in [
         "//*[" + cls("a") + "]",
         "//*[" + cls("a") + " and " + cls("b") + "]//a/@href",
         "//*[" + cls("a") + " or " + cls("ab") + "]/text()",
         "//*[" + cls("b") + "] | //i",
+        "//*[@id='x' or @id='']",
+        "//p[re:test(@class, '^a')] | //*[re:test(@class, '^$')]",
     ]:
-        assert select(doc, xpath) == doc.xpath(xpath), xpath
+        assert select(doc, xpath) == doc.xpath(xpath, namespaces=NS), xpath
 
 
 def test_compiled_expressions_are_cached_per_thread() -> None:
