@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import importlib.util
 import io
 import json
 import platform
@@ -161,9 +162,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--profile", type=int, metavar="N", help="print cProfile's top N entries for Threadbook")
     args = parser.parse_args(argv)
 
+    if args.only != "threadbook" and not args.profile and importlib.util.find_spec("trafilatura") is None:
+        print("trafilatura is not installed: pip install -e '.[bench]' (or run with --only threadbook)")
+        return 2
     pages = load_corpus()
     size = sum(len(page.html.encode("utf-8")) for page in pages)
     print(f"corpus: {len(pages)} pages, {size / 1e6:.1f} MB; Python {platform.python_version()}, {_versions()}")
+    print(f"Threadbook reads {_thread_summary(pages)}")
     if args.profile:
         print(profile(pages, top=args.profile, rounds=args.rounds))
         return 0
@@ -181,6 +186,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     verdict = "meets" if ratio >= TARGET_RATIO else "misses"
     print(f"ratio: Threadbook does {ratio:.2f}x trafilatura's pages/s ({verdict} the {TARGET_RATIO}x target)")
     return 0
+
+
+def _thread_summary(pages: Sequence[Page]) -> str:
+    from ingest.extract import extract_post_page
+
+    posts = comments = replies = 0
+    for page in pages:
+        extracted = extract_post_page(page.html, page.url, captured_at=CAPTURED_AT)
+        posts += extracted.post is not None
+        comments += len(extracted.comments)
+        replies += sum(comment.parent_source_id is not None for comment in extracted.comments)
+    return f"{posts} posts and {comments} comments ({replies} of them replies, with their parents) from these pages"
 
 
 def _rate(count: int, times: Sequence[float]) -> str:
