@@ -24,7 +24,7 @@ from exporters.common import (
     safe_link,
     series_line,
 )
-from exporters.markdown_html import ImageSource, inner_html, inner_xhtml, render_fragment
+from exporters.markdown_html import ImageSource, LinkTarget, inner_html, inner_xhtml, render_fragment
 from storage.records import AnthologyItem, Comment, Post
 
 SEP = " \u00b7 "
@@ -47,11 +47,12 @@ class Markup:
     id_prefix: str = ""  # makes ids unique when several posts share one page
     title_level: int = 1  # heading level of the post title; comments one below it
     include_comments: bool = True
+    links: LinkTarget | None = None  # links to the book's own posts, pointed inside the book
 
 
 def markdown_block(markdown: str, *, markup: Markup, heading_offset: int) -> str:
     """Sanitised markup of a Markdown text."""
-    fragment = render_fragment(markdown, images=markup.images, heading_offset=heading_offset)
+    fragment = render_fragment(markdown, images=markup.images, heading_offset=heading_offset, links=markup.links)
     return inner_xhtml(fragment) if markup.xhtml else inner_html(fragment)
 
 

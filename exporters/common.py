@@ -106,6 +106,33 @@ def safe_link(url: str | None) -> str | None:
     return quote(rebuilt, safe=_URI_SAFE)
 
 
+def link_key(url: str) -> str:
+    """A loose key for "is this a link to that post?": scheme and host lower-case, default port, fragment and a
+    trailing slash dropped. ('' for what isn't an http(s) address.)"""
+    try:
+        parts = urlsplit(url.strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            return ""
+        port = parts.port
+    except ValueError:
+        return ""
+    host = parts.hostname.lower() + (f":{port}" if port and port not in (80, 443) else "")
+    path = parts.path.rstrip("/")
+    return f"{host}{path}?{parts.query}" if parts.query else f"{host}{path}"
+
+
+class PostLinks:
+    """Where links to the anthology's own posts point inside an export: a web address -> the post's place."""
+
+    def __init__(self, targets: dict[str, str]) -> None:
+        self._targets = {link_key(url): target for url, target in targets.items() if link_key(url)}
+
+    def find(self, url: str) -> str | None:
+        """The export's own address of the post `url` links to, or None for any other address."""
+        key = link_key(url)
+        return self._targets.get(key) if key else None
+
+
 def slugify(text: str, *, fallback: str = "post", limit: int = 50) -> str:
     """A file-name-safe slug of web text: ASCII letters, digits and dashes only, never empty, never a path."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()

@@ -25,6 +25,7 @@ from exporters.book_html import Markup, esc, markdown_block, post_article
 from exporters.common import (
     ExportImage,
     ImageIndex,
+    PostLinks,
     book_language,
     book_title,
     checked_image,
@@ -124,6 +125,12 @@ def _make_book(anthology: Anthology, options: EpubOptions) -> _Book:
         found = images(url)
         return (found[0].removeprefix("../"), found[1]) if found else None
 
+    posts = PostLinks({item.post.url: f"post-{number + 1:03d}.xhtml" for number, item in enumerate(items)})
+
+    def front_links(url: str) -> str | None:
+        found = posts.find(url)
+        return f"text/{found}" if found else None
+
     book.add("style.css", "text/css", EPUB_CSS.encode("utf-8"))
     cover = _cover(anthology, options)
     if cover is not None:
@@ -135,7 +142,7 @@ def _make_book(anthology: Anthology, options: EpubOptions) -> _Book:
     else:
         body = _typographic_cover(anthology)
     book.add("cover.xhtml", XHTML_TYPE, _page("Cover", body, language=language, css="style.css"), spine=True)
-    front = Markup(xhtml=True, images=front_images, title_level=1)
+    front = Markup(xhtml=True, images=front_images, title_level=1, links=front_links)
     book.add(
         "title.xhtml",
         XHTML_TYPE,
@@ -144,7 +151,9 @@ def _make_book(anthology: Anthology, options: EpubOptions) -> _Book:
     )
     nav_slot = len(book.spine)  # the contents follow the title page, as in the printed book
 
-    markup = Markup(xhtml=True, images=images, include_comments=options.include_comments, title_level=1)
+    markup = Markup(
+        xhtml=True, images=images, include_comments=options.include_comments, title_level=1, links=posts.find
+    )
     toc: list[str] = []
     for section in sections(anthology):
         entries: list[str] = []

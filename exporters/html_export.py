@@ -19,6 +19,7 @@ from exporters.book_html import Markup, esc, markdown_block, post_article
 from exporters.common import (
     ExportImage,
     ImageIndex,
+    PostLinks,
     book_language,
     book_title,
     comments_title,
@@ -84,6 +85,8 @@ def render_html(anthology: Anthology, *, options: HtmlOptions | None = None) -> 
             data_uris[image.sha256] = f"data:{image.media_type};base64,{base64.b64encode(image.data).decode('ascii')}"
         return data_uris[image.sha256], image
 
+    items = anthology_items(anthology)
+    posts = PostLinks({item.post.url: f"#p{number + 1}-post" for number, item in enumerate(items)})
     title = book_title(anthology)
     language = book_language(anthology)
     lang = f' lang="{language}"' if language else ""
@@ -101,7 +104,7 @@ def render_html(anthology: Anthology, *, options: HtmlOptions | None = None) -> 
         f"<style>{css}</style>",
         "</head>",
         "<body>",
-        _book_header(anthology, images),
+        _book_header(anthology, images, posts),
         _contents(anthology, options),
     ]
     for section_number, section in enumerate(sections(anthology), start=1):
@@ -116,6 +119,7 @@ def render_html(anthology: Anthology, *, options: HtmlOptions | None = None) -> 
                 id_prefix=f"p{position + 1}-",
                 title_level=2,
                 include_comments=options.include_comments,
+                links=posts.find,
             )
             parts.append(post_article(item, markup=markup))
     made = format_date(made_at(anthology))
@@ -127,7 +131,7 @@ def render_html(anthology: Anthology, *, options: HtmlOptions | None = None) -> 
     return "\n".join(part for part in parts if part is not None)
 
 
-def _book_header(anthology: Anthology, images: ImageSource) -> str:
+def _book_header(anthology: Anthology, images: ImageSource, posts: PostLinks) -> str:
     lines = ['<header class="book">', f"<h1>{esc(book_title(anthology))}</h1>"]
     if one_line(anthology.subtitle):
         lines.append(f'<p class="subtitle">{esc(one_line(anthology.subtitle))}</p>')
@@ -138,7 +142,8 @@ def _book_header(anthology: Anthology, images: ImageSource) -> str:
         lines.append(f'<p class="dates">{esc(dates)}</p>')
     lines.append("</header>")
     if anthology.introduction_md.strip():
-        intro = markdown_block(anthology.introduction_md, markup=Markup(xhtml=False, images=images), heading_offset=1)
+        markup = Markup(xhtml=False, images=images, links=posts.find)
+        intro = markdown_block(anthology.introduction_md, markup=markup, heading_offset=1)
         lines.append(f'<section class="introduction">\n{intro}\n</section>')
     return "\n".join(lines)
 

@@ -14,12 +14,14 @@ import re
 import secrets
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from exporters.common import (
     CommentNode,
     ImageIndex,
+    PostLinks,
     book_language,
     book_title,
     comment_header,
@@ -35,7 +37,7 @@ from exporters.common import (
 )
 from exporters.errors import ExportWriteFailed
 from exporters.front_matter import FrontValue, front_matter
-from exporters.markdown_safe import ImagePath, make_inert
+from exporters.markdown_safe import make_inert
 from exporters.output import atomic_output
 from storage.records import THREADBOOK_VERSION, Anthology, AnthologyItem, anthology_items
 
@@ -45,6 +47,7 @@ FORMAT = "markdown"
 SUFFIX = ".zip"
 LABEL = "Markdown bundle (zip: one file per post, images)"
 
+Inert = Callable[[str], str]  # stored Markdown -> the bundle's inert Markdown (images and post links pointed at files)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
 
 
@@ -129,18 +132,21 @@ def bundle_files(anthology: Anthology, *, options: MarkdownOptions | None = None
 
     width = max(3, len(str(len(items))))
     names = [f"{number + 1:0{width}d}-{slugify(post_title(item.post))}.md" for number, item in enumerate(items)]
+    posts_by_url = PostLinks({item.post.url: name for item, name in zip(items, names, strict=True)})
+
+    def inert(markdown: str) -> str:
+        return make_inert(markdown, image_path=image_path, link_path=posts_by_url.find)
+
     posts = [
-        BundleFile(name, _post_file(item, number, anthology, image_path, options).encode("utf-8"))
+        BundleFile(name, _post_file(item, number, anthology, inert, options).encode("utf-8"))
         for number, (name, item) in enumerate(zip(names, items, strict=True))
     ]
-    index_file = BundleFile("index.md", _index_file(anthology, names, image_path).encode("utf-8"))
+    index_file = BundleFile("index.md", _index_file(anthology, names, inert).encode("utf-8"))
     images = [BundleFile(f"images/{name}", data) for name, data in sorted(used.items())]
     return [index_file, *posts, *images]
 
 
-def _post_file(
-    item: AnthologyItem, number: int, anthology: Anthology, images: ImagePath, options: MarkdownOptions
-) -> str:
+def _post_file(item: AnthologyItem, number: int, anthology: Anthology, inert: Inert, options: MarkdownOptions) -> str:
     post = item.post
     series = post.series
     fields: list[tuple[str, FrontValue]] = [
@@ -162,21 +168,21 @@ def _post_file(
     ]
     parts = [front_matter(fields)]
     if item.note_md.strip():
-        note = make_inert(item.note_md.strip(), image_path=images)
+        note = inert(item.note_md.strip())
         parts.append(_quote(f"**Editor\u2019s note:** {note}", 1))
     if post.protected:
         parts.append("*This post is password-protected; its text was not archived.*")
-    body = make_inert(post.body_md.strip(), image_path=images)
+    body = inert(post.body_md.strip())
     if body:
         parts.append(body)
     if options.include_comments:
-        thread = _comments(item, images)
+        thread = _comments(item, inert)
         if thread:
             parts.append(thread)
     return "\n\n".join(part.rstrip("\n") for part in parts) + "\n"
 
 
-def _comments(item: AnthologyItem, image_path: ImagePath) -> str:
+def _comments(item: AnthologyItem, inert: Inert) -> str:
     post = item.post
     missing = missing_thread_note(post)
     if not post.comments and not missing:
@@ -188,11 +194,11 @@ def _comments(item: AnthologyItem, image_path: ImagePath) -> str:
     expected = post.comment_count_expected
     if post.comments and expected is not None and expected != len(post.comments):
         blocks.append(f"*The site counted {expected} comments; {len(post.comments)} could be archived.*")
-    blocks.extend(_comment_block(node, image_path) for node in comment_tree(post.comments))
+    blocks.extend(_comment_block(node, inert) for node in comment_tree(post.comments))
     return "\n\n".join(blocks)
 
 
-def _comment_block(node: CommentNode, images: ImagePath) -> str:
+def _comment_block(node: CommentNode, inert: Inert) -> str:
     """A comment and its replies as a blockquote, replies nested one level deeper inside it."""
     comment = node.comment
     author, *rest = comment_header(comment)
@@ -202,9 +208,9 @@ def _comment_block(node: CommentNode, images: ImagePath) -> str:
     if node.replying_to is not None:
         header.append(f"replying to {md_text(node.replying_to)}")
     header.extend(md_text(part) for part in rest)
-    body = make_inert(comment.body_md.strip(), image_path=images) or "*(no text)*"
+    body = inert(comment.body_md.strip()) or "*(no text)*"
     inner = [" \u00b7 ".join(header), body]
-    inner.extend(_comment_block(reply, images) for reply in node.replies)
+    inner.extend(_comment_block(reply, inert) for reply in node.replies)
     return _quote("\n\n".join(inner), 1)
 
 
@@ -213,7 +219,7 @@ def _quote(text: str, levels: int) -> str:
     return "\n".join((prefix + line).rstrip() if line.strip() else prefix.rstrip() for line in text.split("\n"))
 
 
-def _index_file(anthology: Anthology, names: list[str], images: ImagePath) -> str:
+def _index_file(anthology: Anthology, names: list[str], inert: Inert) -> str:
     items = anthology_items(anthology)
     fields: list[tuple[str, FrontValue]] = [
         ("title", book_title(anthology)),
@@ -230,7 +236,7 @@ def _index_file(anthology: Anthology, names: list[str], images: ImagePath) -> st
     if one_line(anthology.editor):
         parts.append(f"Edited by {md_text(anthology.editor)}")
     if anthology.introduction_md.strip():
-        parts.append(make_inert(anthology.introduction_md.strip(), image_path=images))
+        parts.append(inert(anthology.introduction_md.strip()))
     parts.append("## Contents")
     for section in sections(anthology):
         lines = []

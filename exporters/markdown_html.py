@@ -23,6 +23,8 @@ from exporters.common import ExportImage, clean_text, one_line, safe_link
 
 # (the image's address in the output, the image) or None when the image was not archived
 ImageSource = Callable[[str], tuple[str, ExportImage] | None]
+# a web address -> the export's own address for it (a post of the same book), or None to keep the web address
+LinkTarget = Callable[[str], str | None]
 
 ALLOWED: dict[str, frozenset[str]] = {
     **{tag: frozenset() for tag in ("p", "br", "hr", "em", "strong", "s", "del", "blockquote", "ul", "li", "pre")},
@@ -55,7 +57,9 @@ def _make_parser() -> MarkdownIt:
 _PARSER = _make_parser()
 
 
-def render_fragment(markdown: str, *, images: ImageSource, heading_offset: int = 0) -> lxml.html.HtmlElement:
+def render_fragment(
+    markdown: str, *, images: ImageSource, heading_offset: int = 0, links: LinkTarget | None = None
+) -> lxml.html.HtmlElement:
     """`markdown` as a sanitised `<div>` holding the rendered blocks.
 
     Headings move down by `heading_offset` levels (a post's own "# Heading" must not outrank its title);
@@ -71,7 +75,7 @@ def render_fragment(markdown: str, *, images: ImageSource, heading_offset: int =
         return container
     rendered = _PARSER.render(markdown)
     container = lxml.html.fragment_fromstring(rendered or "", create_parent="div")
-    sanitise(container, images=images, heading_offset=heading_offset)
+    sanitise(container, images=images, heading_offset=heading_offset, links=links)
     return container
 
 
@@ -94,8 +98,15 @@ def plain_paragraphs(markdown: str) -> list[str] | None:
     return paragraphs
 
 
-def sanitise(container: lxml.html.HtmlElement, *, images: ImageSource, heading_offset: int = 0) -> None:
-    """Clean `container`'s descendants in place against the allowlist (see the module docstring)."""
+def sanitise(
+    container: lxml.html.HtmlElement,
+    *,
+    images: ImageSource,
+    heading_offset: int = 0,
+    links: LinkTarget | None = None,
+) -> None:
+    """Clean `container`'s descendants in place against the allowlist (see the module docstring); links to the
+    book's own posts go where `links` says."""
     for element in list(container.iter()):
         if element is container:
             continue
@@ -112,6 +123,10 @@ def sanitise(container: lxml.html.HtmlElement, *, images: ImageSource, heading_o
         _clean_attributes(element, tag)
         if tag == "a" and "href" not in element.attrib:
             element.drop_tag()
+        elif tag == "a" and links is not None:
+            inside = links(element.get("href", ""))
+            if inside is not None:
+                element.set("href", inside)
         elif tag == "img":
             _resolve_image(element, images)
         elif tag in ("h1", "h2", "h3", "h4", "h5", "h6") and heading_offset:

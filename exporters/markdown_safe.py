@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from exporters.common import LINK_SCHEMES, clean_text
 
 ImagePath = Callable[[str], str | None]  # an image URL -> its path in the bundle, or None when not archived
+LinkPath = Callable[[str], str | None]  # a link's URL -> the bundle's file for that post, or None for other links
 
 _BLOCKS = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
@@ -31,8 +32,9 @@ _BRACKETED = re.compile(r"<[^<>\n]*>")
 _INDENTED = re.compile(r"^(?: {4}|\t)", re.MULTILINE)
 
 
-def make_inert(markdown: str, *, image_path: ImagePath) -> str:
-    """`markdown` with raw HTML escaped, unsafe link schemes removed and archived images pointed at files."""
+def make_inert(markdown: str, *, image_path: ImagePath, link_path: LinkPath | None = None) -> str:
+    """`markdown` with raw HTML escaped, unsafe link schemes removed, archived images pointed at files and links
+    to the bundle's own posts pointed at their files."""
     text = clean_text(markdown).replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     protected = [False] * len(lines)
@@ -48,25 +50,25 @@ def make_inert(markdown: str, *, image_path: ImagePath) -> str:
     for line, keep in zip(lines, protected, strict=True):
         if keep:
             if chunk:
-                out.append(_inline_safe("\n".join(chunk), image_path))
+                out.append(_inline_safe("\n".join(chunk), image_path, link_path))
                 chunk = []
             out.append(line)
         else:
             chunk.append(line)
     if chunk:
-        out.append(_inline_safe("\n".join(chunk), image_path))
+        out.append(_inline_safe("\n".join(chunk), image_path, link_path))
     return "\n".join(out)
 
 
-def _inline_safe(text: str, image_path: ImagePath) -> str:
+def _inline_safe(text: str, image_path: ImagePath, link_path: LinkPath | None) -> str:
     """Text outside code blocks: code spans kept, everything else made safe."""
     pieces: list[str] = []
     position = 0
     for start, end in _code_spans(text):
-        pieces.append(_outside_code(text[position:start], image_path))
+        pieces.append(_outside_code(text[position:start], image_path, link_path))
         pieces.append(text[start:end])
         position = end
-    pieces.append(_outside_code(text[position:], image_path))
+    pieces.append(_outside_code(text[position:], image_path, link_path))
     return "".join(pieces)
 
 
@@ -87,10 +89,10 @@ def _code_spans(text: str) -> list[tuple[int, int]]:
         index = closer.end()
 
 
-def _outside_code(text: str, image_path: ImagePath) -> str:
+def _outside_code(text: str, image_path: ImagePath, link_path: LinkPath | None) -> str:
     text = _escape_tags(text)
-    text = _REFERENCE.sub(lambda m: m.group("lead") + _checked_destination(m.group("dest"), None), text)
-    return _rewrite_destinations(text, image_path)
+    text = _REFERENCE.sub(lambda m: m.group("lead") + _checked_destination(m.group("dest"), None, link_path), text)
+    return _rewrite_destinations(text, image_path, link_path)
 
 
 def _escape_tags(text: str) -> str:
@@ -113,7 +115,7 @@ def _escape_tags(text: str) -> str:
     return "".join(out)
 
 
-def _rewrite_destinations(text: str, image_path: ImagePath) -> str:
+def _rewrite_destinations(text: str, image_path: ImagePath, link_path: LinkPath | None) -> str:
     """Each `](destination` of an inline link or image, checked; images pointed at their files."""
     out = []
     position = 0
@@ -127,7 +129,10 @@ def _rewrite_destinations(text: str, image_path: ImagePath) -> str:
             start += 1
         end = _destination_end(text, start)
         opening = _image_opening(text, found)
-        checked = _checked_destination(text[start:end], image_path if opening is not None else None)
+        if opening is not None:
+            checked = _checked_destination(text[start:end], image_path, None)
+        else:
+            checked = _checked_destination(text[start:end], None, link_path)
         if checked == "#" and opening is not None and opening > position:
             # An image from a forbidden address (file:, data:) becomes a plain link to nowhere: no image request.
             out.append(text[position : opening - 1] + text[opening:start])
@@ -182,15 +187,16 @@ def _image_opening(text: str, bracket: int) -> int | None:
     return None
 
 
-def _checked_destination(destination: str, image_path: ImagePath | None) -> str:
+def _checked_destination(destination: str, image_path: ImagePath | None, link_path: LinkPath | None) -> str:
     if not destination:
         return destination
     bare = destination[1:-1] if destination.startswith("<") and destination.endswith(">") else destination
     scheme = _SCHEME.match(bare)
     if scheme is not None and scheme.group(1).lower() not in LINK_SCHEMES:
         return "#"
-    if image_path is not None:
-        local = image_path(bare.replace("\\", ""))
+    resolve = image_path or link_path
+    if resolve is not None:
+        local = resolve(bare.replace("\\", ""))
         if local is not None:
             return local
     return destination

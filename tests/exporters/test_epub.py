@@ -365,3 +365,11 @@ def test_each_editor_is_a_creator(tmp_path: Path) -> None:
     edited = [c.text for c in meta.findall("dc:creator", NS) if roles[f"#{c.get('id')}"] == "edt"]
     assert edited == ["Margaret Hollis", "Tom Lee"]
     assert editors("Anderson Cooper & Ann Landers; Bo") == ["Anderson Cooper", "Ann Landers", "Bo"]
+
+
+def test_links_to_the_books_own_posts_stay_inside_the_book(sample_epub: Path) -> None:
+    book = Epub(sample_epub)
+    chapter = book.pages["OEBPS/text/post-001.xhtml"]
+    links = {"".join(a.itertext()): a.get("href") for a in chapter.iter("{*}a")}
+    assert links["Kwame Asante on the lost art of the rule border"] == "post-002.xhtml"
+    assert links["here"].startswith("http")  # the series page is not in the book: the web address stays

@@ -197,3 +197,10 @@ def test_plain_text_takes_the_fast_path_with_the_same_result(text: str) -> None:
     fast = inner_html(render_fragment(text, images=lambda url: None))
     if plain_paragraphs(text) is not None:
         assert fast == _slow(text)
+
+
+def test_links_to_the_pages_own_posts_jump_inside_it(sample_page: Path) -> None:
+    doc = parse(sample_page)
+    links = {text_of(a): a.get("href") for a in doc.get_element_by_id("p1-post").iter("a")}
+    assert links["Kwame Asante on the lost art of the rule border"] == "#p2-post"
+    assert links["here"].startswith("http")

@@ -205,3 +205,13 @@ def test_pandoc_turns_the_hostile_bundle_into_inert_html(tmp_path: Path) -> None
             assert not value.lower().startswith(("javascript:", "data:", "file:")), value
     shown = doc.text_content()
     assert HOSTILE_TITLE in shown and "<script>alert(6)</script>" in shown
+
+
+def test_links_to_the_bundles_own_posts_point_at_their_files(bundle: zipfile.ZipFile) -> None:
+    name = next(n for n in bundle.namelist() if posixpath.basename(n).startswith("001-"))
+    links = {
+        a.text_content(): a.get("href") for a in render(split_front_matter(bundle.read(name).decode())[1]).iter("a")
+    }
+    target = links["Kwame Asante on the lost art of the rule border"]
+    assert target.startswith("002-") and f"guest-week/{target}" in bundle.namelist()
+    assert links["here"].startswith("http")
