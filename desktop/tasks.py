@@ -21,7 +21,7 @@ from storage.errors import StorageError
 from storage.records import CrawlReport, Post
 
 if TYPE_CHECKING:
-    from ingest.fetch import FetchSettings
+    from ingest.fetch import Fetcher, FetchSettings
     from storage.queries import WatchedBlog
 
 log = logging.getLogger(__name__)
@@ -85,11 +85,13 @@ def archive_blog(
     settings: ArchiveSettings = ArchiveSettings(),
     progress: Callable[[Progress], None] = _no_progress,
     cancelled: Callable[[], bool] = _never,
+    fetcher: Fetcher | None = None,
 ) -> CrawlReport:
     """Discover every post of the blog at `url` and archive each with its whole thread, one post per transaction.
 
     A re-run asks the server only for what changed (conditional GET) and adds new posts and comments.
-    Cancelling stops between posts; everything saved so far stays.
+    Cancelling stops between posts; everything saved so far stays. A `fetcher` given is used (its per-host delay
+    and robots.txt carry over from the blogs it fetched before) and left open; otherwise one is made and closed.
     """
     from ingest.changes import changes_since
     from ingest.crawl import crawl_post
@@ -102,7 +104,9 @@ def archive_blog(
         raise BadUrl(f"“{url}” is not a web address. Give the blog's address, starting with http:// or https://.")
 
     with open_archive(db_path) as archive:  # opened first: a bad archive file fails before any network use
-        fetcher = Fetcher(_fetch_settings(settings))
+        own_fetcher = fetcher is None
+        fetcher = Fetcher(_fetch_settings(settings)) if fetcher is None else fetcher
+        requests_before, not_modified_before = fetcher.requests_made, fetcher.not_modified
         try:
             progress(Progress("discovering", 0, 0, 0, f"Looking for posts at {url}"))
             discovery = discover_blog(url, fetcher, cancelled=cancelled, previous=archive.previous_capture)
@@ -177,14 +181,15 @@ def archive_blog(
                 comments_total=counts["comments_total"],
                 comments_removed=counts["removed"],
                 images_saved=counts["images"],
-                requests=fetcher.requests_made,
-                not_modified=fetcher.not_modified,
+                requests=fetcher.requests_made - requests_before,
+                not_modified=fetcher.not_modified - not_modified_before,
                 problems=tuple(problems) + tuple(discovery.problems),
             )
             progress(Progress("done", done, total, counts["comments_total"], "Finished"))
             return report
         finally:
-            fetcher.close()
+            if own_fetcher:
+                fetcher.close()
 
 
 def thread_options_kwargs(crawl: Callable[..., object], settings: ArchiveSettings) -> dict[str, object]:
@@ -379,6 +384,7 @@ def archive_blogs(
     failure in its `problems`; reports come in the order of `urls`."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from ingest.fetch import Fetcher
     from ingest.urls import host_key, is_http_url
 
     lanes: dict[str, list[int]] = {}
@@ -388,16 +394,23 @@ def archive_blogs(
     combined = _CombinedProgress(progress)
 
     def run_lane(indexes: list[int]) -> None:
-        for index in indexes:
-            if cancelled():
-                return
-            url = urls[index]
-            try:
-                reports[index] = archive_blog(
-                    url, db_path=db_path, settings=settings, progress=combined.for_blog(index), cancelled=cancelled
-                )
-            except IngestError as exc:
-                reports[index] = CrawlReport(blog_url=url, problems=(f"Couldn't update {url}: {exc}",))
+        # One fetcher per host: its delay holds from one blog to the next, and robots.txt is read once.
+        with Fetcher(_fetch_settings(settings)) as fetcher:
+            for index in indexes:
+                if cancelled():
+                    return
+                url = urls[index]
+                try:
+                    reports[index] = archive_blog(
+                        url,
+                        db_path=db_path,
+                        settings=settings,
+                        progress=combined.for_blog(index),
+                        cancelled=cancelled,
+                        fetcher=fetcher,
+                    )
+                except IngestError as exc:
+                    reports[index] = CrawlReport(blog_url=url, problems=(f"Couldn't update {url}: {exc}",))
 
     workers = max(1, min(max_parallel, len(lanes)))
     if workers == 1:

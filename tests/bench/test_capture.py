@@ -79,6 +79,18 @@ def test_the_per_host_delay_does_not_serialise_different_hosts(tmp_path: Path) -
     assert starts[-1] - starts[0] < one_host / 2
 
 
+def test_blogs_on_one_host_share_its_delay_and_its_robots_txt(tmp_path: Path) -> None:
+    blog = SyntheticBlog(seed=4, posts=1, comments=0, comments_per_page=10, images=0, rest_api=False)
+    settings = tasks.ArchiveSettings(delay=0.15, fetch_images=False)
+    with serve_synthetic_blog(blog) as server:
+        reports = tasks.archive_blogs([server.url, server.url], db_path=tmp_path / "a.sqlite", settings=settings)
+        log = server.requests()
+    assert [r.path for r in log].count("/robots.txt") == 1
+    gaps = [b.at - a.at for a, b in zip(log, log[1:], strict=False)]
+    assert min(gaps) >= 0.14  # also from the first blog's last request to the second's first
+    assert sum(r.requests for r in reports) == len(log)  # each report counts its own requests
+
+
 def test_progress_of_several_blogs_is_summed(tmp_path: Path) -> None:
     blog = SyntheticBlog(seed=4, posts=3, comments=6, comments_per_page=10, images=0)
     seen: list[tasks.Progress] = []
