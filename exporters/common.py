@@ -165,14 +165,6 @@ def iso(moment: datetime | None) -> str:
     return moment.isoformat() if moment is not None else ""
 
 
-def byline(post: Post) -> str:
-    """'Author · 12 March 2019' (either part may be missing)."""
-    parts = [one_line(post.author or "")]
-    if post.published_at is not None:
-        parts.append(format_date(post.published_at))
-    return " \u00b7 ".join(part for part in parts if part)
-
-
 def series_line(post: Post) -> str:
     """'Guest Week, part 3' ('' for a post in no series)."""
     if post.series is None or not one_line(post.series.name):
@@ -330,7 +322,3 @@ class ImageIndex:
         """Every usable image once, in a stable order."""
         unique = {image.sha256: image for image in self._checked.values() if image is not None}
         return [unique[key] for key in sorted(unique)]
-
-
-def post_words(post: Post) -> int:
-    return len(post.body_md.split()) + sum(len(c.body_md.split()) for c in post.comments)
