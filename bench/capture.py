@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import random
 import resource
 import shutil
 import subprocess
@@ -37,6 +38,7 @@ REQUEST_TARGET = 60  # issue 10: a 12-post, 85-comment, 7-image WordPress blog i
 SMALL_BLOG = dict(seed=3, posts=12, comments=85, comments_per_page=5, images=7)
 POLITE_BLOG = dict(seed=5, posts=6, comments=30, comments_per_page=10, images=0)
 POLITE_HOSTS = 4
+CHANGED_POSTS = 20
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,11 @@ def throughput(args: argparse.Namespace, workdir: Path) -> None:
         first = timed_capture(lambda: tasks.archive_blog(server.url, db_path=db, settings=settings), server.requests)
         server.clear_log()
         again = timed_capture(lambda: tasks.archive_blog(server.url, db_path=db, settings=settings), server.requests)
+        picked = random.Random(blog.seed).sample(range(blog.post_count), CHANGED_POSTS)
+        for number, index in enumerate(picked):
+            server.change("comment" if number % 4 else "edit", index)
+        server.clear_log()
+        changed = timed_capture(lambda: tasks.archive_blog(server.url, db_path=db, settings=settings), server.requests)
         server_rss = child_peak_rss_mb(server.pid)
     r = first.report
     print(
@@ -104,6 +111,12 @@ def throughput(args: argparse.Namespace, workdir: Path) -> None:
         f"re-run, blog unchanged: {again.seconds:.1f} s, {again.served:,} requests ({share:.2f} % of the first "
         f"run's; target < 5 %), {again.not_modified} answered 304; posts new/changed: "
         f"{again.report.posts_new}/{again.report.posts_changed}"
+    )
+    c = changed.report
+    print(
+        f"re-run after {CHANGED_POSTS} posts changed upstream (3 in 4 a new comment, the others edited): "
+        f"{changed.seconds:.1f} s, {changed.served:,} requests; posts changed {c.posts_changed}, "
+        f"comments new {c.comments_new}"
     )
     size = db.stat().st_size / 1e6
     print(

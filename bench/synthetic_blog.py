@@ -535,6 +535,21 @@ class SyntheticServer:
         with self._lock:
             return list(self._log)
 
+    def change(self, kind: str, post_index: int) -> None:
+        """Change the blog upstream, also in a server process: "comment" adds a new comment to the post at
+        `post_index` (oldest first), "edit" marks it edited now."""
+        if self._child is not None:
+            self._pipe.send((kind, post_index))
+            self._pipe.recv()
+            return
+        post = self.blog.posts[post_index]
+        if kind == "comment":
+            self.blog.add_comment(post)
+        elif kind == "edit":
+            self.blog.edit_post(post)
+        else:
+            raise ValueError(f"unknown change {kind!r}: give 'comment' or 'edit'")
+
     def clear_log(self) -> None:
         if self._child is not None:
             self._pipe.send("clear")
@@ -545,7 +560,7 @@ class SyntheticServer:
 
 
 def _child_main(arguments: dict[str, Any], hosts: int, pipe: Any) -> None:
-    """The serving process: start the hosts, send their URLs, then answer "log", "clear" and "stop"."""
+    """The serving process: start the hosts, send their URLs, then answer "log", "clear", changes and "stop"."""
     server = SyntheticServer(SyntheticBlog(**arguments), hosts=hosts).start()
     pipe.send(server.urls)
     while True:
@@ -554,6 +569,9 @@ def _child_main(arguments: dict[str, Any], hosts: int, pipe: Any) -> None:
             pipe.send([tuple(getattr(r, f) for f in LoggedRequest.__slots__) for r in server.requests()])
         elif command == "clear":
             server.clear_log()
+            pipe.send(True)
+        elif isinstance(command, tuple):
+            server.change(*command)
             pipe.send(True)
         else:
             server.stop()
@@ -565,7 +583,8 @@ def serve_synthetic_blog(blog: SyntheticBlog, *, hosts: int = 1, process: bool =
     """Serve `blog` on `hosts` loopback ports, each a separate "host" whose pages link to its own origin.
 
     Yields a started `SyntheticServer`: `.url` (the first host's home page), `.urls` (every host's home page),
-    `.requests()` (the request log, oldest first, as `LoggedRequest`s) and `.clear_log()`. With `process=True`
+    `.requests()` (the request log, oldest first, as `LoggedRequest`s), `.clear_log()` and `.change(kind, post
+    index)` (a new comment or an edit upstream). With `process=True`
     the hosts run in a child process, so a benchmark's client does not share the GIL with the server.
     """
     server = SyntheticServer(blog, hosts=hosts, process=process).start()

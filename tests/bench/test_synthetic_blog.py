@@ -191,3 +191,9 @@ def test_a_server_in_its_own_process_answers_and_reports_its_log() -> None:
         assert [(r.path, r.origin + "/") for r in running.requests()] == [("/robots.txt", running.urls[1])]
         running.clear_log()
         assert running.requests() == []
+        post = small.posts[0]
+        before = s.get(running.urls[0] + post.path.lstrip("/"), timeout=10).text
+        running.change("comment", 0)  # made in the server's process: its copy of the blog changes
+        after = s.get(running.urls[0] + post.path.lstrip("/"), timeout=10).text
+        assert after.count('class="comment-body"') == before.count('class="comment-body"') + 1
+        assert "Late Reader" in after and small.posts[0].comment_count == post.comment_count  # ours is unchanged
