@@ -205,6 +205,17 @@ class PostListModel(QAbstractTableModel):
             self.fetchMore()
 
     # -- Qt model
+    def index(self, row: int, column: int, parent: ModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        # QTreeView lays out every loaded row again after each page is added, asking for each row's index; the
+        # inherited index() checks it through rowCount() and columnCount(), two calls into Python per row. One
+        # call instead keeps a page of a long list cheaper (bench/gui_archive.py).
+        if parent.isValid() or not (0 <= row < len(self._rows) and 0 <= column < len(self.COLUMNS)):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def hasChildren(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and bool(self._rows)
+
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
