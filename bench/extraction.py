@@ -3,6 +3,7 @@
     python -m bench.extraction                  # 5 interleaved rounds of each, medians and the ratio
     python -m bench.extraction --rounds 9
     python -m bench.extraction --only threadbook --profile 40   # cProfile of Threadbook alone, top 40 entries
+    python -m bench.extraction --corpus synthetic   # 30 comment-heavy WordPress pages (3,000 comments) instead
 
 The corpus is every HTML page of `tests/fixtures/platforms/`, `tests/fixtures/pages/`, `tests/fixtures/wordpress_real/`
 and `resources/sample_blog/`, each file once, decoded to text up front (as the crawler hands it over), with the URL
@@ -79,6 +80,20 @@ def load_corpus() -> list[Page]:
         name = str(path.relative_to(ROOT))
         pages[path] = Page(name, path.read_bytes().decode("utf-8", errors="replace"), url)
     return sorted(pages.values(), key=lambda page: page.name)
+
+
+def synthetic_corpus(*, posts: int = 30, comments: int = 3_000, seed: int = 7) -> list[Page]:
+    """Comment-heavy WordPress post pages from `bench.synthetic_blog` (whole threads on one page, some hundreds
+    of comments long, up to 1 MB), made in memory: how extraction scales with the size of a thread."""
+    from bench.synthetic_blog import SyntheticBlog
+    from bench.synthetic_pages import respond
+
+    blog = SyntheticBlog(seed=seed, posts=posts, comments=comments, comments_per_page=0, images=0)
+    origin = "http://synthetic.test"
+    return [
+        Page(f"synthetic{post.path}", respond(blog, origin, post.path, "").body.decode("utf-8"), origin + post.path)
+        for post in blog.posts
+    ]
 
 
 def _made_up_url(path: Path) -> str:
@@ -160,12 +175,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds of each extractor (default 5)")
     parser.add_argument("--only", choices=("threadbook", "trafilatura"), help="time one extractor only")
     parser.add_argument("--profile", type=int, metavar="N", help="print cProfile's top N entries for Threadbook")
+    parser.add_argument(
+        "--corpus",
+        choices=("fixtures", "synthetic"),
+        default="fixtures",
+        help="the fixture pages (default), or comment-heavy synthetic WordPress pages (bench/synthetic_blog.py)",
+    )
     args = parser.parse_args(argv)
 
     if args.only != "threadbook" and not args.profile and importlib.util.find_spec("trafilatura") is None:
         print("trafilatura is not installed: pip install -e '.[bench]' (or run with --only threadbook)")
         return 2
-    pages = load_corpus()
+    pages = load_corpus() if args.corpus == "fixtures" else synthetic_corpus()
     size = sum(len(page.html.encode("utf-8")) for page in pages)
     print(f"corpus: {len(pages)} pages, {size / 1e6:.1f} MB; Python {platform.python_version()}, {_versions()}")
     print(f"Threadbook reads {_thread_summary(pages)}")

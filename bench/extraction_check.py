@@ -2,6 +2,7 @@
 
     python -m bench.extraction_check --write /tmp/extraction-before   # dump every page's PostPage as JSON
     python -m bench.extraction_check --compare /tmp/extraction-before # exit 1 and list every page that differs
+    python -m bench.extraction_check --corpus synthetic --write DIR   # the comment-heavy synthetic pages instead
 
 The corpus is `bench.extraction.load_corpus()`. Each page is extracted twice, with and without a capture time
 (relative dates resolve only with one), and dumped whole: every field of the PostPage, its Post and its comments,
@@ -19,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench.extraction import CAPTURED_AT, Page, load_corpus
+from bench.extraction import CAPTURED_AT, Page, load_corpus, synthetic_corpus
 
 
 def dump_page(page: Page) -> dict[str, Any]:
@@ -90,8 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     action = parser.add_mutually_exclusive_group(required=True)
     action.add_argument("--write", type=Path, metavar="DIR", help="dump the current output of every page")
     action.add_argument("--compare", type=Path, metavar="DIR", help="compare the current output with a dump")
+    parser.add_argument("--corpus", choices=("fixtures", "synthetic"), default="fixtures", help="as bench.extraction")
     args = parser.parse_args(argv)
-    pages = load_corpus()
+    pages = load_corpus() if args.corpus == "fixtures" else synthetic_corpus()
     if args.write:
         write(args.write, pages)
         return 0

@@ -231,7 +231,9 @@ def _cut_comment_body(el: lxml.html.HtmlElement, sel: Selectors) -> lxml.html.Ht
     cut.tail = None
     if cut.get(ITEM_MARK) is not None:
         del cut.attrib[ITEM_MARK]
-    doomed = [node for xpath in (*sel.comment_body_strip, f".//*[@{ITEM_MARK}]") for node in select(cut, xpath)]
+    # One union instead of one query per selector (a third of all queries on a long thread); the same elements,
+    # each once, and dropping them in document order leaves the same text as dropping them selector by selector.
+    doomed = select(cut, " | ".join((*sel.comment_body_strip, f".//*[@{ITEM_MARK}]")))
     for node in doomed:
         if isinstance(node, lxml.etree._Element) and node is not cut:
             drop_keep_tail(node)
