@@ -103,6 +103,8 @@ def html_to_markdown(html: str | lxml.html.HtmlElement, base_url: str) -> Markdo
         if not html.strip():
             return Markdown(text="", image_urls=(), images=())
         soup = _soup_from_text(html)
+    elif (paragraphs := _plain_paragraphs(html)) is not None:
+        return Markdown(text=paragraphs, image_urls=(), images=())
     elif _needs_reparse(html):
         soup = _soup_from_text(_serialise(html))
     else:
@@ -111,6 +113,44 @@ def html_to_markdown(html: str | lxml.html.HtmlElement, base_url: str) -> Markdo
     text = converter.convert_clean_soup(soup)
     images = tuple(Asset(source_url=url, sha256="", media_type="", size=0, alt=alt) for url, alt in converter.images)
     return Markdown(text=text, image_urls=tuple(url for url, _ in converter.images), images=images)
+
+
+_PLAIN_CONTAINERS = frozenset({"div", "article", "section"})  # markdownify converts all three with convert_div
+_MARKUP_WHITESPACE = re.compile(r"[\t \r\n]+")  # markdownify's re_all_whitespace (wrap=True)
+
+
+def _plain_paragraphs(element: lxml.html.HtmlElement) -> str | None:
+    """The Markdown of a container holding nothing but paragraphs of plain text, or None for anything else.
+
+    Most comments are just that (`<div class="comment-content"><p>...</p><p>...</p></div>`: 82% of those in
+    our fixtures), and building a bs4 tree to convert them was half the time of a long thread. This gives the
+    same text the converter gives, step by step as markdownify takes it (tests/unit/ingest/test_markdown_tree.py
+    compares the two on generated markup): whitespace-only text between blocks is dropped, a paragraph's text
+    has its whitespace runs collapsed, is escaped, then stripped, paragraphs are joined by a blank line.
+    """
+    if element.tag not in _PLAIN_CONTAINERS or _is_hidden(element) or (element.text or "").strip():
+        return None
+    texts: list[str] = []
+    for child in element:
+        if child.tag != "p" or len(child) or _is_hidden(child) or (child.tail or "").strip():
+            return None  # markup, a comment (its tag is not a string), hidden text or loose text: the full path
+        texts.append(child.text or "")
+    parent_tags = {"[document]", "html", "body", str(element.tag), "p"}
+    escape = ThreadbookConverter.escape_text
+    paragraphs = []
+    for text in texts:
+        if not text.strip():
+            continue  # whitespace only: markdownify ignores it, and the paragraph is empty
+        text = escape(_MARKUP_WHITESPACE.sub(" ", text), parent_tags).lstrip(" \t\r\n").rstrip()
+        text = text.strip(" \t\r\n")
+        if text:
+            paragraphs.append(text)
+    container = ("\n\n" + "\n\n".join(paragraphs) + "\n\n").strip() if paragraphs else ""
+    return _tidy((f"\n\n{container}\n\n" if container else "").strip("\n"))
+
+
+def _is_hidden(element: lxml.html.HtmlElement) -> bool:
+    return element.get("hidden") is not None or bool(_DISPLAY_NONE.search(element.get("style") or ""))
 
 
 class _Tag(Tag):
@@ -381,6 +421,11 @@ class ThreadbookConverter(MarkdownConverter):
                 _flatten_table(table)
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
+        return self.escape_text(text, parent_tags)
+
+    @staticmethod
+    def escape_text(text: str, parent_tags: set[str]) -> str:
+        """Escape text (never code) so it stays inert: inline markup characters, and line-start constructs."""
         if not text:
             return ""
         text = _INLINE_SPECIALS.sub(r"\\\1", text)

@@ -3,6 +3,7 @@ of the old path (the element serialised and parsed again by bs4), on fixture pag
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
@@ -120,3 +121,44 @@ def test_fast_find_parent_agrees_with_bs4() -> None:
         for name in ("pre", "code", "p", "div", "body", "html", "table"):
             assert tag.find_parent(name) is super(markdown._Tag, tag).find_parent(name)
     assert bold.find_parent("pre") is not None and italic.find_parent("pre") is None
+
+
+_SPACES = st.sampled_from([" ", "\n", "\t", "\r\n", "\xa0", "\u2003", "\u3000", "\x0b", "\x0c", "\u200b", ""])
+_WORDS = st.sampled_from(
+    ["word", "*x*", "# h", "1. a", "1) b", "- c", "+ d", "> q", "a\\b", "`c`", "<t>", "&amp;", "[l]",
+     "_u_", "~s~", "|p|", "===", "---", "日本", "é", "%s", "\\", "~~~", "```"]
+)  # fmt: skip
+
+
+@st.composite
+def paragraph_texts(draw: st.DrawFn) -> str:
+    return "".join(draw(st.lists(st.one_of(_SPACES, _WORDS), max_size=8)))
+
+
+@st.composite
+def paragraph_containers(draw: st.DrawFn) -> str:
+    tag = draw(st.sampled_from(["div", "article", "section", "li"]))
+    parts = [draw(st.sampled_from(["", " ", "\n", "\xa0"]))]
+    for _ in range(draw(st.integers(0, 4))):
+        attrs = draw(st.sampled_from(["", ' class="x"', " hidden", ' style="display: none"', ' style="color:red"']))
+        parts.append(f"<p{attrs}>{html.escape(draw(paragraph_texts()))}</p>")
+        parts.append(draw(st.sampled_from(["", "\n", " \n ", "\xa0", "x", "<!-- c -->", "<br>"])))
+    return f"<{tag}>{''.join(parts)}</{tag}>"
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(paragraph_containers())
+def test_plain_paragraphs_convert_as_the_full_path_does(container: str) -> None:
+    doc = parse_html(f"<html><body><main>{container}</main></body></html>")
+    assert doc is not None
+    el = doc.find(".//main")[0]
+    assert html_to_markdown(el, BASE).text == convert_direct(el, BASE)[0]
+
+
+def test_plain_paragraphs_skip_the_bs4_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(element: lxml.html.HtmlElement) -> None:
+        raise AssertionError("built a bs4 tree")
+
+    monkeypatch.setattr(markdown, "_soup_from_element", refuse)
+    el = lxml.html.fragment_fromstring("<div>\n<p>Lovely  *post*.</p>\n<p>1. Thanks!</p>\n</div>")
+    assert html_to_markdown(el, BASE).text == "Lovely \\*post\\*.\n\n1\\. Thanks!"
