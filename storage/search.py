@@ -158,69 +158,108 @@ def search(db: Database, query: str, *, limit: int = 50, filters: SearchFilters 
     if not terms or limit <= 0:
         return []
     cjk = any(_CJK.search(term.text) for term in terms)
-    hits: list[SearchHit] = []
+    if cjk and not any(len(term.text) >= _TRIGRAM for term in terms):
+        hits: list[SearchHit] = []
+        for source in (_POSTS, _COMMENTS):
+            where, params = _filter_sql(source, filters)
+            hits += _search_like(db, source, terms, limit, where, params)
+        hits.sort(key=lambda hit: hit.rank)
+        return hits[:limit]
+    # Rank each index on its own (the best `limit` of each), merge, and only then make snippets and read the hits'
+    # columns, for the `limit` rows kept of both: a snippet re-reads and re-tokenizes its document, the costliest
+    # part of a query with few matches (bench/storage.py).
+    ranked: list[_Ranked] = []
     for source in (_POSTS, _COMMENTS):
         where, params = _filter_sql(source, filters)
         if cjk:
-            hits += _search_cjk(db, source, terms, limit, where, params)
+            ranked.append(_rank_cjk(db, source, terms, limit, where, params))
         else:
-            hits += _search_words(db, source, terms, limit, where, params)
-    hits.sort(key=lambda hit: hit.rank)
-    return hits[:limit]
+            match = " ".join(_fts_phrase(term) for term in terms)
+            ranked.append(_rank(db, source, source.fts, match, where, params, limit))
+    merged = sorted(
+        ((rank, which, rowid) for which, result in enumerate(ranked) for rowid, rank in result.rows),
+        key=lambda entry: entry[0],
+    )[:limit]
+    found: list[dict[int, SearchHit]] = [
+        _snippet_hits(db, result, [(rowid, rank) for rank, which, rowid in merged if which == index])
+        for index, result in enumerate(ranked)
+    ]
+    return [found[which][rowid] for _, which, rowid in merged if rowid in found[which]]
 
 
-def _ranked_hits(
+@dataclass(frozen=True, slots=True)
+class _Ranked:
+    """The best rows of one full-text index for a query: (rowid, bm25 rank), best first."""
+
+    source: _Source
+    fts: str
+    match: str
+    rows: list[tuple[int, float]]
+
+
+def _rank(
     db: Database, source: _Source, fts: str, match: str, extra: str, extra_params: list[Any], limit: int
-) -> list[SearchHit]:
-    """The best `limit` rows of `fts` matching `match` (and the ` AND ...` terms `extra`), with snippets.
+) -> _Ranked:
+    """The best `limit` rows of `fts` matching `match` (and the ` AND ...` terms `extra`), on the index alone.
 
-    Ranking is done first, on the index alone, in a subquery with the LIMIT; snippets (which re-read and
-    re-tokenize each document) and the joins for the hit's columns are made only for the rows kept. In one query
-    SQLite would build a snippet and join every matching row before sorting: a common word matches tens of
-    thousands of comments (bench/storage.py).
+    No snippets and no joins for the hit's columns here: in one query SQLite builds them for every matching row
+    before sorting, and a common word matches hundreds of thousands of comments. The content table (and the post
+    of a comment) are joined before the LIMIT only when a filter needs them.
     """
-    # The content table (and the post of a comment) are joined before the LIMIT only when a filter needs them.
-    # CROSS JOIN keeps the kept rows as the outer loop: otherwise SQLite may scan every match again, joining each.
     filter_joins = f'JOIN {source.table} AS t ON t.id = "{fts}".rowid {source.joins}' if extra else ""
     sql = f"""
+        SELECT "{fts}".rowid, bm25("{fts}", {source.weights}) AS rank
+        FROM "{fts}" {filter_joins}
+        WHERE "{fts}" MATCH ? {extra}
+        ORDER BY rank LIMIT ?
+    """
+    rows = db.execute(sql, [match, *extra_params, limit]).fetchall()
+    return _Ranked(source, fts, match, [(int(row[0]), float(row[1])) for row in rows])
+
+
+def _snippet_hits(db: Database, ranked: _Ranked, keep: list[tuple[int, float]]) -> dict[int, SearchHit]:
+    """Hits with snippets for the rows `keep` ((rowid, rank) pairs) of a ranked set, by rowid."""
+    if not keep:
+        return {}
+    source, fts = ranked.source, ranked.fts
+    values = ", ".join("(?, ?)" for _ in keep)
+    # CROSS JOIN keeps the kept rows the outer loop: each is one rowid lookup in the index (MATCH and rowid),
+    # where SQLite could otherwise scan every match again.
+    sql = f"""
+        WITH kept(id, rank) AS (VALUES {values})
         SELECT {source.select},
             snippet("{fts}", -1, ?, ?, '…', {_SNIPPET_TOKENS}) AS snippet,
-            ranked.rank AS rank
-        FROM (
-            SELECT "{fts}".rowid AS id, bm25("{fts}", {source.weights}) AS rank
-            FROM "{fts}" {filter_joins}
-            WHERE "{fts}" MATCH ? {extra}
-            ORDER BY rank LIMIT ?
-        ) AS ranked
-        CROSS JOIN "{fts}" ON "{fts}".rowid = ranked.id
-        JOIN {source.table} AS t ON t.id = ranked.id {source.joins}
+            kept.rank AS rank, kept.id AS kept_id
+        FROM kept CROSS JOIN "{fts}" ON "{fts}".rowid = kept.id
+        JOIN {source.table} AS t ON t.id = kept.id {source.joins}
         WHERE "{fts}" MATCH ?
-        ORDER BY ranked.rank
     """
-    params = [SNIPPET_START, SNIPPET_END, match, *extra_params, limit, match]
-    return [_hit(source, row) for row in db.query(sql, params)]
+    params: list[Any] = [value for pair in keep for value in pair]
+    params += [SNIPPET_START, SNIPPET_END, ranked.match]
+    return {int(row["kept_id"]): _hit(source, row) for row in db.query(sql, params)}
 
 
-def _search_words(
+def _rank_cjk(
     db: Database, source: _Source, terms: list[_Term], limit: int, where: str, where_params: list[Any]
-) -> list[SearchHit]:
-    match = " ".join(_fts_phrase(term) for term in terms)
-    return _ranked_hits(db, source, source.fts, match, where, where_params, limit)
-
-
-def _search_cjk(
-    db: Database, source: _Source, terms: list[_Term], limit: int, where: str, where_params: list[Any]
-) -> list[SearchHit]:
+) -> _Ranked:
+    """Rank on the trigram index: terms of three or more characters match it, shorter ones filter with LIKE."""
     long_terms = [t for t in terms if len(t.text) >= _TRIGRAM]
     short_terms = [t for t in terms if len(t.text) < _TRIGRAM]
     haystack = " || ' ' || ".join(f"coalesce(t.{c}, '')" for c in source.columns)
-    likes = [f"({haystack}) LIKE ? ESCAPE '\\'" for _ in short_terms]
+    likes = "".join(f" AND ({haystack}) LIKE ? ESCAPE '\\'" for _ in short_terms)
     like_params = [_like_pattern(t.text) for t in short_terms]
-    if long_terms:
-        # Trigram terms are substrings already, so a prefix `*` adds nothing and is dropped.
-        match = " ".join('"' + t.text.replace('"', '""') + '"' for t in long_terms)
-        extra = "".join(" AND " + like for like in likes) + where
-        return _ranked_hits(db, source, source.cjk_fts, match, extra, [*like_params, *where_params], limit)
+    # Trigram terms are substrings already, so a prefix `*` adds nothing and is dropped.
+    match = " ".join('"' + t.text.replace('"', '""') + '"' for t in long_terms)
+    return _rank(db, source, source.cjk_fts, match, likes + where, [*like_params, *where_params], limit)
+
+
+def _search_like(
+    db: Database, source: _Source, terms: list[_Term], limit: int, where: str, where_params: list[Any]
+) -> list[SearchHit]:
+    """CJK terms all shorter than three characters: the trigram index can't help, so LIKE on the stored text."""
+    haystack = " || ' ' || ".join(f"coalesce(t.{c}, '')" for c in source.columns)
+    likes = [f"({haystack}) LIKE ? ESCAPE '\\'" for _ in terms]
+    like_params = [_like_pattern(t.text) for t in terms]
     sql = f"""
         SELECT {source.select}, {haystack} AS text, 0.0 AS rank
         FROM {source.table} AS t {source.joins}
@@ -229,7 +268,7 @@ def _search_cjk(
     """
     hits = []
     for row in db.query(sql, [*like_params, *where_params, limit]):
-        row["snippet"] = _like_snippet(row.pop("text"), short_terms[0].text)
+        row["snippet"] = _like_snippet(row.pop("text"), terms[0].text)
         hits.append(_hit(source, row))
     return hits
 
