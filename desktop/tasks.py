@@ -8,7 +8,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,7 +44,8 @@ class ArchiveSettings:
     user_agent: str = ""  # "" means the honest default (ingest.fetch.default_user_agent)
     timeout: float = 30.0  # seconds a server may stay silent mid-answer before the request counts as failed
     # A re-run fetches only the posts the blog lists as changed (new comments, edits: ingest/changes.py) when it
-    # can say; True asks every post again (conditional GETs), which also notices edited or deleted comments.
+    # can say, and those not fetched for RECHECK_AFTER; True asks every post again (conditional GETs), which also
+    # notices edited or deleted comments.
     recheck_all: bool = False
     # Comment systems (issue 9): the headless-browser fallback runs the page's own scripts, so it is off by default.
     render: bool = False
@@ -68,6 +69,13 @@ def default_db_path() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(platformdirs.user_data_dir("threadbook", appauthor=False)) / "archive.sqlite"
+
+
+RECHECK_AFTER = timedelta(days=30)  # re-runs skip unchanged posts, but ask each one again at least this often
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _no_progress(_: Progress) -> None:
@@ -123,7 +131,14 @@ def archive_blog(
                 for capture in changes.captures:
                     archive.record_capture(capture, blog_id=blog_id)
                 if changes.complete:
-                    archived = {summary.url for summary in archive.list_posts(blog_id=blog_id)}
+                    # A post not fetched for RECHECK_AFTER is asked again anyway: what the lists can't show
+                    # (edited or deleted comments, a comment page that failed last time) is never older than that.
+                    fresh_since = _now() - RECHECK_AFTER
+                    archived = {
+                        summary.url
+                        for summary in archive.list_posts(blog_id=blog_id)
+                        if summary.captured_at is not None and summary.captured_at >= fresh_since
+                    }
                     unchanged = (archived & set(discovery.post_urls)) - changes.posts
                     log.info("%s: %d posts changed since %s (%s)", blog.url, len(changes.posts), last, changes.source)
             total = len(discovery.post_urls)

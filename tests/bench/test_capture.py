@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,16 @@ def test_recheck_all_asks_every_post_again(tmp_path: Path) -> None:
         log = server.requests()
     assert kinds(log) == {"discovery": 6, "post": 12, "comment page": 4}  # images are known: not asked again
     assert report.not_modified == len(log) - 1  # everything but robots.txt answers 304
+
+
+def test_a_post_not_fetched_for_a_month_is_asked_again(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    blog = SyntheticBlog(**SMALL, rest_api=False)
+    db = tmp_path / "a.sqlite"
+    with serve_synthetic_blog(blog) as server:
+        tasks.archive_blog(server.url, db_path=db, settings=NO_DELAY)
+        later = tasks._now() + tasks.RECHECK_AFTER + timedelta(days=1)
+        monkeypatch.setattr(tasks, "_now", lambda: later)
+        server.clear_log()
+        tasks.archive_blog(server.url, db_path=db, settings=NO_DELAY)
+        log = server.requests()
+    assert kinds(log) == {"discovery": 6, "changes": 1, "post": 12, "comment page": 4}
