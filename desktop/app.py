@@ -51,9 +51,9 @@ def freeze_startup_objects() -> None:
 
     CPython's full collections walk every tracked object; with PySide6, reportlab and lxml loaded that took up to
     ~100 ms on the GUI thread, at whatever moment the heap had grown by a quarter (bench/gui_archive.py: opening a
-    1,000-comment thread after scrolling 20,000 posts). These objects live as long as the app anyway.
+    1,000-comment thread after scrolling 20,000 posts). These objects live as long as the app anyway. No
+    collection first: that would itself stall start-up for as long, and freezing is instant.
     """
-    gc.collect()
     gc.freeze()
 
 
