@@ -102,6 +102,8 @@ def html_to_markdown(html: str | lxml.html.HtmlElement, base_url: str) -> Markdo
     if isinstance(html, str):
         if not html.strip():
             return Markdown(text="", image_urls=(), images=())
+        if (paragraphs := _plain_paragraph_markup(html)) is not None:
+            return Markdown(text=paragraphs, image_urls=(), images=())
         soup = _soup_from_text(html)
     elif (paragraphs := _plain_paragraphs(html)) is not None:
         return Markdown(text=paragraphs, image_urls=(), images=())
@@ -128,28 +130,60 @@ def _plain_paragraphs(element: lxml.html.HtmlElement) -> str | None:
     compares the two on generated markup): whitespace-only text between blocks is dropped, a paragraph's text
     has its whitespace runs collapsed, is escaped, then stripped, paragraphs are joined by a blank line.
     """
-    if element.tag not in _PLAIN_CONTAINERS or _is_hidden(element) or (element.text or "").strip():
+    if element.tag not in _PLAIN_CONTAINERS:
+        return None
+    paragraphs = _paragraphs(element, {"[document]", "html", "body", str(element.tag), "p"})
+    if paragraphs is None:
+        return None
+    # convert_div strips the joined paragraphs (all whitespace, not only newlines) and sets them off by blank
+    # lines, which the document level strips again.
+    container = ("\n\n" + "\n\n".join(paragraphs) + "\n\n").strip() if paragraphs else ""
+    return _tidy((f"\n\n{container}\n\n" if container else "").strip("\n"))
+
+
+def _plain_paragraph_markup(html: str) -> str | None:
+    """`_plain_paragraphs` for markup given as text (a REST API's rendered comment: `<p>...</p>\\n<p>...</p>`).
+
+    bs4 parses it with libxml2 into html > body > ...; this parses it with libxml2 the same way and reads the
+    body. Unlike a div, the body has no conversion of its own: the paragraphs are joined and left as they are.
+    """
+    if "<!" in html or "<?" in html:
+        return None  # comments, a doctype, CDATA or processing instructions: the full path
+    try:
+        root = lxml.etree.fromstring(html, lxml.etree.HTMLParser(recover=True))
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
+        return None
+    if root is None or root.tag != "html" or len(root) != 1 or root[0].tag != "body" or _is_hidden(root):
+        return None  # a head (title, style, meta ...) or anything else around the body
+    if (root.text or "").strip() or (root[0].tail or "").strip() or root.getprevious() is not None:
+        return None
+    paragraphs = _paragraphs(root[0], {"[document]", "html", "body", "p"})
+    return None if paragraphs is None else _tidy("\n\n".join(paragraphs))
+
+
+def _paragraphs(container: lxml.etree._Element, parent_tags: set[str]) -> list[str] | None:
+    """The converted text of each non-empty paragraph of a container that holds nothing else, or None."""
+    if _is_hidden(container) or (container.text or "").strip():
         return None
     texts: list[str] = []
-    for child in element:
+    for child in container:
         if child.tag != "p" or len(child) or _is_hidden(child) or (child.tail or "").strip():
             return None  # markup, a comment (its tag is not a string), hidden text or loose text: the full path
         texts.append(child.text or "")
-    parent_tags = {"[document]", "html", "body", str(element.tag), "p"}
     escape = ThreadbookConverter.escape_text
     paragraphs = []
     for text in texts:
         if not text.strip():
             continue  # whitespace only: markdownify ignores it, and the paragraph is empty
+        # process_text: whitespace runs collapsed, escaped, stripped at both block edges; then convert_p.
         text = escape(_MARKUP_WHITESPACE.sub(" ", text), parent_tags).lstrip(" \t\r\n").rstrip()
         text = text.strip(" \t\r\n")
         if text:
             paragraphs.append(text)
-    container = ("\n\n" + "\n\n".join(paragraphs) + "\n\n").strip() if paragraphs else ""
-    return _tidy((f"\n\n{container}\n\n" if container else "").strip("\n"))
+    return paragraphs
 
 
-def _is_hidden(element: lxml.html.HtmlElement) -> bool:
+def _is_hidden(element: lxml.etree._Element) -> bool:
     return element.get("hidden") is not None or bool(_DISPLAY_NONE.search(element.get("style") or ""))
 
 

@@ -162,3 +162,32 @@ def test_plain_paragraphs_skip_the_bs4_tree(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(markdown, "_soup_from_element", refuse)
     el = lxml.html.fragment_fromstring("<div>\n<p>Lovely  *post*.</p>\n<p>1. Thanks!</p>\n</div>")
     assert html_to_markdown(el, BASE).text == "Lovely \\*post\\*.\n\n1\\. Thanks!"
+
+
+@st.composite
+def paragraph_markup(draw: st.DrawFn) -> str:
+    parts = [draw(st.sampled_from(["", " ", "\n", "\xa0", "<!DOCTYPE html>", "<title>t</title>", "x"]))]
+    for _ in range(draw(st.integers(0, 4))):
+        tag = draw(st.sampled_from(["p", "p", "p", "P", "div", "span"]))
+        attrs = draw(st.sampled_from(["", ' class="x"', " hidden", ' style="display:none"']))
+        parts.append(f"<{tag}{attrs}>{html.escape(draw(paragraph_texts()))}</{tag}>")
+        parts.append(draw(st.sampled_from(["", "\n", " \n ", "\xa0", "x", "<!-- c -->", "<br>", "&nbsp;", "\r\n"])))
+    return "".join(parts)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(paragraph_markup())
+def test_plain_paragraph_markup_converts_as_the_full_path_does(markup: str) -> None:
+    if not markup.strip():
+        return
+    converter = ThreadbookConverter(base_url=BASE)
+    assert html_to_markdown(markup, BASE).text == converter.convert_clean_soup(markdown._soup_from_text(markup))
+
+
+def test_plain_paragraph_markup_skips_bs4(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(source: str) -> None:
+        raise AssertionError("built a bs4 tree")
+
+    monkeypatch.setattr(markdown, "_soup_from_text", refuse)
+    rendered = "<p>Thanks &amp; see you   at the *fair*.</p>\n<p>\u00a0</p>\n<p># not a heading</p>\n"
+    assert html_to_markdown(rendered, BASE).text == "Thanks & see you at the \\*fair\\*.\n\n\\# not a heading"
