@@ -386,7 +386,7 @@ class LoggedRequest:
     status: int
     conditional: bool  # it carried If-None-Match or If-Modified-Since
     size: int  # body bytes sent (after gzip)
-    at: float  # time.monotonic() when the answer started (in the serving process)
+    at: float  # time.monotonic() when the request had been read, before answering (in the serving process)
 
 
 class _Server(ThreadingHTTPServer):
@@ -420,6 +420,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, *, head_only: bool) -> None:
         owner = self.server.owner
+        arrived = time.monotonic()  # before rendering: gaps between requests show the client's pacing only
         split = urllib.parse.urlsplit(self.path)
         answer = owner.respond(self.server.origin, split.path or "/", split.query)
         headers = dict(answer.headers)
@@ -439,7 +440,7 @@ class _Handler(BaseHTTPRequestHandler):
             if body and "gzip" in (self.headers.get("Accept-Encoding") or ""):
                 body = gzip.compress(body, compresslevel=5, mtime=0)
                 headers["Content-Encoding"] = "gzip"
-        owner.log(self.server.origin, self.command, split.path, split.query, status, conditional, len(body))
+        owner.log(self.server.origin, self.command, split.path, split.query, status, conditional, len(body), arrived)
         self.send_response(status)
         if status != 304:
             self.send_header("Content-Type", answer.content_type)
@@ -522,8 +523,10 @@ class SyntheticServer:
     def respond(self, origin: str, path: str, query: str) -> Any:
         return self._respond(self.blog, origin, path, query)
 
-    def log(self, origin: str, method: str, path: str, query: str, status: int, conditional: bool, size: int) -> None:
-        entry = LoggedRequest(origin, method, path, query, status, conditional, size, time.monotonic())
+    def log(
+        self, origin: str, method: str, path: str, query: str, status: int, conditional: bool, size: int, at: float
+    ) -> None:
+        entry = LoggedRequest(origin, method, path, query, status, conditional, size, at)
         with self._lock:
             self._log.append(entry)
 

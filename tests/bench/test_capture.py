@@ -59,6 +59,31 @@ def test_at_most_max_parallel_blogs_run_at_once(monkeypatch: pytest.MonkeyPatch,
     assert most == 3
 
 
+def test_a_failing_blog_gives_a_report_and_the_others_still_run(tmp_path: Path) -> None:
+    blog = SyntheticBlog(seed=4, posts=2, comments=3, comments_per_page=10, images=0)
+    with serve_synthetic_blog(blog) as server:
+        urls = ["ftp://old.example/", server.url]  # refused before any network use
+        settings = tasks.ArchiveSettings(delay=0.0)
+        reports = tasks.archive_blogs(urls, db_path=tmp_path / "a.sqlite", settings=settings)
+    assert [r.blog_url for r in reports] == [urls[0], server.url]
+    assert reports[0].problems and reports[0].problems[0].startswith("Couldn't update ftp://old.example/")
+    assert reports[1].posts_new == 2 and not reports[1].problems
+
+
+def test_cancelling_stops_every_lane(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    started: list[str] = []
+
+    def fake_archive_blog(url: str, **_: object) -> CrawlReport:
+        started.append(url)
+        return CrawlReport(blog_url=url)
+
+    monkeypatch.setattr(tasks, "archive_blog", fake_archive_blog)
+    urls = ["http://a.test/", "http://a.test/two/", "http://b.test/"]
+    reports = tasks.archive_blogs(urls, db_path=tmp_path / "x.sqlite", cancelled=lambda: bool(started))
+    assert len(started) <= 2 and "http://a.test/two/" not in started  # each lane stops before its next blog
+    assert [r.blog_url for r in reports] == started
+
+
 def test_the_per_host_delay_does_not_serialise_different_hosts(tmp_path: Path) -> None:
     """Three hosts with a 0.15 s delay each: captured at once, the run takes about one host's time."""
     blog = SyntheticBlog(seed=4, posts=1, comments=0, comments_per_page=10, images=0, rest_api=False)
@@ -73,7 +98,7 @@ def test_the_per_host_delay_does_not_serialise_different_hosts(tmp_path: Path) -
     assert len(per_host) == 3
     for times in per_host.values():
         gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-        assert min(gaps) >= 0.14  # each host still gets its delay
+        assert min(gaps) >= 0.13  # each host still gets its delay (less a little timer jitter)
     one_host = max(times[-1] - times[0] for times in per_host.values())
     assert wall < 2 * one_host + 0.5  # one after another would take 3x one host
     starts = sorted(times[0] for times in per_host.values())
@@ -88,7 +113,7 @@ def test_blogs_on_one_host_share_its_delay_and_its_robots_txt(tmp_path: Path) ->
         log = server.requests()
     assert [r.path for r in log].count("/robots.txt") == 1
     gaps = [b.at - a.at for a, b in zip(log, log[1:], strict=False)]
-    assert min(gaps) >= 0.14  # also from the first blog's last request to the second's first
+    assert min(gaps) >= 0.13  # also from the first blog's last request to the second's first
     assert sum(r.requests for r in reports) == len(log)  # each report counts its own requests
 
 
