@@ -124,7 +124,7 @@ def archive_blog(
                 archive.record_capture(capture, blog_id=blog_id)
             # A re-run skips the archived posts the blog's own change lists don't name (a handful of requests
             # instead of one per post); when the lists can't be read, every post is asked "only if changed".
-            unchanged: set[str] = set()
+            unchanged: dict[str, int] = {}  # post URL -> its archived comment count
             last = next((b.last_crawled_at for b in archive.list_blogs() if b.id == blog_id), None)
             if last is not None and not settings.recheck_all and not discovery.single_post:
                 changes = changes_since(discovery, fetcher, last_capture=last, previous=archive.previous_capture)
@@ -134,12 +134,14 @@ def archive_blog(
                     # A post not fetched for RECHECK_AFTER is asked again anyway: what the lists can't show
                     # (edited or deleted comments, a comment page that failed last time) is never older than that.
                     fresh_since = _now() - RECHECK_AFTER
-                    archived = {
-                        summary.url
+                    wanted = set(discovery.post_urls) - changes.posts
+                    unchanged = {
+                        summary.url: summary.comment_count
                         for summary in archive.list_posts(blog_id=blog_id)
-                        if summary.captured_at is not None and summary.captured_at >= fresh_since
+                        if summary.url in wanted
+                        and summary.captured_at is not None
+                        and summary.captured_at >= fresh_since
                     }
-                    unchanged = (archived & set(discovery.post_urls)) - changes.posts
                     log.info("%s: %d posts changed since %s (%s)", blog.url, len(changes.posts), last, changes.source)
             total = len(discovery.post_urls)
             thread_kwargs = thread_options_kwargs(crawl_post, settings)
@@ -151,8 +153,9 @@ def archive_blog(
                 if cancelled():
                     report = replace(report, cancelled=True)
                     break
-                if post_url in unchanged:
+                if post_url in unchanged:  # as archived: the report counts its comments all the same
                     counts["unchanged"] += 1
+                    counts["comments_total"] += unchanged[post_url]
                     done += 1
                     continue
                 progress(Progress("capturing", done, total, counts["comments_total"], post_url))

@@ -193,6 +193,7 @@ def test_a_rerun_on_the_unchanged_blog_asks_only_for_the_lists_of_changes(rest: 
         third = tasks.archive_blog(server.url, db_path=db, settings=NO_DELAY)
         third_log = server.requests()
     assert (report.posts_new, report.posts_changed, report.posts_unchanged, report.comments_new) == (0, 0, 12, 0)
+    assert report.comments_total == 85  # the skipped posts' comments, as archived
     assert [r.path for r in log][:6] == DISCOVERY
     assert [r.status for r in log][1:6] == [304] * 5  # home, feed, sitemaps: only if changed
     if rest:  # new comments and edited posts since the last run, newest first: one request each
