@@ -9,6 +9,7 @@ each comment are cut out as elements and only those go through the Markdown conv
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from ingest.platforms.base import cls
 from ingest.series import detect_series
 from ingest.xpath import (
     any_match,
+    class_tokens,
+    could_match,
     drop_keep_tail,
     first_date,
     first_text,
@@ -182,7 +185,7 @@ def extract_post_page(html: str | bytes, url: str, *, captured_at: datetime | No
     if doc is None:
         return PostPage(page_url, strip_comment_page(page_url), FALLBACK.NAME, False, None, (), (), None, ())
     platform = _detect(doc, page_url)
-    sel = platform.SELECTORS
+    sel = _for_page(platform.SELECTORS, class_tokens(doc))
     base_url = _base_url(doc, page_url)
     canonical = _canonical_url(doc, page_url)
     protected = any_match(doc, sel.protected)
@@ -207,7 +210,8 @@ def extract_post_page(html: str | bytes, url: str, *, captured_at: datetime | No
     if not protected:
         body_el = _body_element(doc, sel)
         if body_el is not None:
-            cut = _cut_body(body_el, sel, title)
+            # Not the pruned `sel`: readability's block is a new tree, which may use classes the page does not.
+            cut = _cut_body(body_el, platform.SELECTORS, title)
             converted = html_to_markdown(cut, base_url)
             body_md, body_images = converted.text, converted.images
             body_text = " ".join(cut.text_content().split())
@@ -236,6 +240,31 @@ def extract_post_page(html: str | bytes, url: str, *, captured_at: datetime | No
     return PostPage(
         page_url, canonical, platform.NAME, True, post, comments, page_urls, page_number, image_urls, body_pages
     )
+
+
+# The Selectors fields that hold XPath alternatives (the others are patterns, separators and class names).
+_XPATH_FIELDS = tuple(
+    field.name
+    for field in dataclasses.fields(Selectors)
+    if field.name not in {"title_suffix_separators", "pingback_classes", "trackback_classes"}
+    and field.type in ("tuple[str, ...]", tuple[str, ...])
+)
+
+
+def _for_page(sel: Selectors, classes: frozenset[str]) -> Selectors:
+    """`sel` without the alternatives that need a class name the page never uses: they would find nothing.
+
+    Each alternative costs a query over the page or over every comment (a WordPress page asks for wpDiscuz's
+    classes on every comment, for instance); a third of them can be ruled out from the page's class names,
+    which one query collects. Leaving out an alternative that finds nothing changes no result.
+    """
+    changes: dict[str, Any] = {}
+    for name in _XPATH_FIELDS:
+        alternatives: tuple[str, ...] = getattr(sel, name)
+        kept = tuple(xpath for xpath in alternatives if could_match(xpath, classes))
+        if len(kept) != len(alternatives):
+            changes[name] = kept
+    return dataclasses.replace(sel, **changes) if changes else sel
 
 
 def _first_local_date(

@@ -101,6 +101,61 @@ def _by_attribute(xpath: str) -> str:
     return xpath
 
 
+_ALL_CLASSES = "//@class"
+_XML_SPACE = re.compile(r"[ \t\r\n]+")  # what normalize-space() collapses
+_FIRST_STEP = re.compile(r"^\.?//(?:\*|[A-Za-z][\w-]*)\[")
+
+
+def class_tokens(doc: lxml.etree._Element) -> frozenset[str]:
+    """Every class name used anywhere in `doc`'s document (split as XPath's normalize-space splits)."""
+    values = compiled(_ALL_CLASSES)(doc)
+    return frozenset(_XML_SPACE.split(" ".join(str(value) for value in values)))
+
+
+def could_match(xpath: str, classes: frozenset[str]) -> bool:
+    """False when `xpath` can select nothing in a document whose class names are `classes`; True when it may.
+
+    Understood: a location path (`//x[...]...` or `.//x[...]...`, no union) whose first step's predicate is only
+    `cls()` tests joined by `and` (all classes needed) or by `or` (any one needed). Anything else may match.
+    """
+    needed = _classes_needed(xpath)
+    if needed is None:
+        return True
+    any_of, names = needed
+    return any(name in classes for name in names) if any_of else all(name in classes for name in names)
+
+
+@functools.lru_cache(maxsize=4096)
+def _classes_needed(xpath: str) -> tuple[bool, tuple[str, ...]] | None:
+    """(any of them, names) when `xpath` can only match with those classes in the document; None otherwise."""
+    if not _FIRST_STEP.match(xpath):
+        return None
+    start = xpath.index("[")
+    depth, quote, end = 0, "", -1
+    for index in range(start, len(xpath)):
+        char = xpath[index]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0 and end < 0:
+                end = index
+        elif char == "|" and depth == 0:
+            return None  # a union: another branch may match
+    if end < 0:
+        return None
+    predicate = xpath[start + 1 : end]
+    names = tuple(match.group(1) for match in _CLASS_TERM.finditer(predicate))
+    joiners = set(_CLASS_TERM.sub("T", predicate).replace("(", " ").replace(")", " ").split()) - {"T"}
+    if not names or not joiners <= {"and", "or"} or len(joiners) > 1:
+        return None
+    return joiners == {"or"}, names
+
+
 def any_match(doc: lxml.html.HtmlElement, xpaths: Iterable[str]) -> bool:
     return any(select(doc, xpath) for xpath in xpaths)
 

@@ -15,7 +15,7 @@ import pytest
 from ingest.extract import parse_html
 from ingest.platforms import PLATFORMS
 from ingest.platforms.base import cls
-from ingest.xpath import NS, compiled, faster_xpath, matches, select
+from ingest.xpath import NS, class_tokens, compiled, could_match, faster_xpath, matches, select
 
 REPO = Path(__file__).resolve().parents[3]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -108,3 +108,41 @@ def test_matches_is_the_truth_of_the_expression() -> None:
     doc = lxml.html.document_fromstring("<html><body><p>x</p></body></html>")
     assert matches(doc, "//p") and not matches(doc, "//table")
     assert not matches(doc, "boolean(//table)") and matches(doc, "count(//p) = 1")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda path: str(path.relative_to(REPO)))
+def test_a_selector_ruled_out_by_the_page_classes_finds_nothing(page: Path) -> None:
+    doc = parse_html(page.read_bytes())
+    assert doc is not None
+    classes = class_tokens(doc)
+    ruled_out = [xpath for xpath in SELECTORS if not could_match(xpath, classes)]
+    assert ruled_out  # every page lacks some platform's classes
+    for xpath in ruled_out:
+        assert doc.xpath(xpath, namespaces=NS) == [], xpath
+
+
+@pytest.mark.parametrize(
+    ("xpath", "possible"),
+    [
+        ("//*[" + cls("a") + "]", True),
+        ("//*[" + cls("b") + "]//a/@href", False),
+        (".//span[" + cls("a") + " and " + cls("b") + "]", False),
+        ("//*[" + cls("b") + " or " + cls("a") + "]", True),
+        ("//*[" + cls("b") + " or " + cls("c") + "]", False),
+        ("//*[" + cls("b") + "] | //p", True),  # a union: the other branch may match
+        ("//*[@id='x' or " + cls("b") + "]", True),
+        ("//*[not(" + cls("b") + ")]", True),
+        ("//*[" + cls("b") + " and (" + cls("c") + " or " + cls("a") + ")]", True),  # mixed: not analysed
+        ("./cite", True),
+        ("//p//*[" + cls("b") + "]", True),  # only the first step is analysed
+    ],
+)
+def test_could_match_rules_out_only_what_needs_an_absent_class(xpath: str, possible: bool) -> None:
+    assert could_match(xpath, frozenset({"a", "x"})) is possible
+
+
+def test_class_tokens_split_as_normalize_space_does() -> None:
+    doc = lxml.html.document_fromstring(
+        "<html class='h'><body><p class=' a\tb\nc\r d  '>x</p><i class='e\xa0f'/></body></html>"
+    )
+    assert class_tokens(doc) - {""} == {"h", "a", "b", "c", "d", "e\xa0f"}
