@@ -16,7 +16,7 @@ import platformdirs
 
 from exporters.errors import ExportError
 from ingest.errors import BadUrl, IngestError
-from storage.archive import open_archive
+from storage.archive import Archive, open_archive
 from storage.errors import StorageError
 from storage.records import CrawlReport, Post
 
@@ -72,6 +72,16 @@ def default_db_path() -> Path:
 
 
 RECHECK_AFTER = timedelta(days=30)  # re-runs skip unchanged posts, but ask each one again at least this often
+
+
+def _outside_threads(archive: Archive, blog_id: int, settings: ArchiveSettings) -> set[str]:
+    """The posts a re-run asks again whatever the blog's change lists say: their threads live in a comment system
+    (Disqus, Isso, ...) that changes without the blog knowing. Threads read before (through the system's interface
+    or a rendering the settings still allow) always; unread or imported ones when a key or rendering may read them now.
+    """
+    can_read_more = settings.render or bool(settings.disqus_api_key) or bool(settings.github_token)
+    wanted = {"api"} | ({"rendered"} if settings.render else set()) | ({"none", "import"} if can_read_more else set())
+    return {url for url, origin in archive.thread_origins(blog_id=blog_id).items() if origin in wanted}
 
 
 def _now() -> datetime:
@@ -134,7 +144,7 @@ def archive_blog(
                     # A post not fetched for RECHECK_AFTER is asked again anyway: what the lists can't show
                     # (edited or deleted comments, a comment page that failed last time) is never older than that.
                     fresh_since = _now() - RECHECK_AFTER
-                    wanted = set(discovery.post_urls) - changes.posts
+                    wanted = set(discovery.post_urls) - changes.posts - _outside_threads(archive, blog_id, settings)
                     unchanged = {
                         summary.url: summary.comment_count
                         for summary in archive.list_posts(blog_id=blog_id)

@@ -44,6 +44,7 @@ from storage.records import (
     PreviousCapture,
     SearchHit,
     SeriesReport,
+    ThreadOrigin,
 )
 from storage.search import SearchFilters
 from storage.search import search as search_archive
@@ -323,6 +324,11 @@ class Archive:
                 tag=tag,
                 missing_comments=missing_comments,
             )
+
+    def thread_origins(self, *, blog_id: int) -> dict[str, ThreadOrigin]:
+        """Post URL -> the origin of its stored thread, for the blog's posts that embed a comment system."""
+        with _translated(self.path):
+            return comment_systems.thread_origins(self._db, blog_id=blog_id)
 
     def list_missing_threads(self, *, blog_id: int | None = None) -> list[MissingThread]:
         """Posts whose comment thread lives in a comment system that could not be read (origin "none"), with the

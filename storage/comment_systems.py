@@ -133,6 +133,20 @@ def load_comment_system(db: Database, post_id: int) -> CommentSystem | None:
     )
 
 
+def thread_origins(db: Database, *, blog_id: int) -> dict[str, ThreadOrigin]:
+    """Post URL -> where its stored thread came from, for the posts of a blog that embed a comment system.
+
+    A re-run asks these posts again even when the blog's change lists don't name them: a thread kept by Disqus or
+    Isso changes without the blog knowing.
+    """
+    rows = db.execute(
+        "SELECT p.url, cs.origin FROM post_comment_systems AS cs JOIN posts AS p ON p.id = cs.post_id"
+        " WHERE p.blog_id = ?",
+        [blog_id],
+    ).fetchall()
+    return {url: origin for url, origin in rows if origin in THREAD_ORIGINS}
+
+
 def list_missing_threads(db: Database, *, blog_id: int | None = None) -> list[MissingThread]:
     """Posts whose thread could not be read (origin "none"), newest first; of one blog when `blog_id` is set."""
     # CROSS JOIN keeps the few rows of post_comment_systems (by their origin index) as the outer loop: with a blog

@@ -182,3 +182,37 @@ def test_a_partial_save_without_a_system_keeps_the_notice(archive: Archive) -> N
     assert archive.load_post(post_id).comment_system == DISQUS_MISSING
     archive.save_post(blog_id, make_post(comments=()))  # a whole crawl of a page without one: gone
     assert archive.load_post(post_id).comment_system is None
+
+
+def test_re_runs_ask_again_the_posts_whose_thread_lives_outside_the_blog(archive: Archive) -> None:
+    """The blog's change lists can't name a post whose Disqus or Isso thread grew: re-runs ask those posts again."""
+    from desktop.tasks import ArchiveSettings, _outside_threads
+
+    blog_id = archive.save_blog(make_blog())
+    systems = {
+        "https://quiet.example/api": CommentSystem(name="isso", origin="api"),
+        "https://quiet.example/rendered": CommentSystem(name="commento", origin="rendered"),
+        "https://quiet.example/none": DISQUS_MISSING,
+        "https://quiet.example/import": CommentSystem(name="disqus", origin="import"),
+        "https://quiet.example/page": None,
+    }
+    for url, system in systems.items():
+        archive.save_post(blog_id, make_post(url=url, comments=(), comment_system=system))
+    assert archive.thread_origins(blog_id=blog_id) == {
+        url: system.origin for url, system in systems.items() if system is not None
+    }
+
+    assert _outside_threads(archive, blog_id, ArchiveSettings()) == {"https://quiet.example/api"}
+    assert _outside_threads(archive, blog_id, ArchiveSettings(render=True)) == {
+        "https://quiet.example/api",
+        "https://quiet.example/rendered",
+        "https://quiet.example/none",
+        "https://quiet.example/import",
+    }
+    assert _outside_threads(archive, blog_id, ArchiveSettings(disqus_api_key="k")) == {
+        "https://quiet.example/api",
+        "https://quiet.example/none",
+        "https://quiet.example/import",
+    }
+    other_blog = archive.save_blog(make_blog(url="https://other.example/"))
+    assert archive.thread_origins(blog_id=other_blog) == {}
