@@ -30,6 +30,7 @@ from ingest.series import detect_series
 from ingest.xpath import (
     any_match,
     class_tokens,
+    classes_named,
     could_match,
     drop_keep_tail,
     first_date,
@@ -256,8 +257,30 @@ def _for_page(sel: Selectors, classes: frozenset[str]) -> Selectors:
 
     Each alternative costs a query over the page or over every comment (a WordPress page asks for wpDiscuz's
     classes on every comment, for instance); a third of them can be ruled out from the page's class names,
-    which one query collects. Leaving out an alternative that finds nothing changes no result.
+    which one query collects. Leaving out an alternative that finds nothing changes no result. The result
+    depends only on which of the classes the selectors name the page uses, so pages of one blog share it.
     """
+    named = _NAMED_CLASSES.get(id(sel))
+    if named is None:
+        named = _NAMED_CLASSES[id(sel)] = frozenset(
+            name for field in _XPATH_FIELDS for xpath in getattr(sel, field) for name in classes_named(xpath)
+        )
+    key = (id(sel), classes & named)
+    pruned = _PRUNED.get(key)
+    if pruned is None:
+        if len(_PRUNED) >= 512:
+            _PRUNED.clear()
+        pruned = _PRUNED[key] = _without_unmatchable(sel, key[1])
+    return pruned
+
+
+# Keyed by id() of a platform's SELECTORS: module constants, alive as long as the process. Dicts, not a lock:
+# two threads computing the same entry store equal values.
+_NAMED_CLASSES: dict[int, frozenset[str]] = {}
+_PRUNED: dict[tuple[int, frozenset[str]], Selectors] = {}
+
+
+def _without_unmatchable(sel: Selectors, classes: frozenset[str]) -> Selectors:
     changes: dict[str, Any] = {}
     for name in _XPATH_FIELDS:
         alternatives: tuple[str, ...] = getattr(sel, name)

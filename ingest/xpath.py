@@ -125,6 +125,12 @@ def could_match(xpath: str, classes: frozenset[str]) -> bool:
     return any(name in classes for name in names) if any_of else all(name in classes for name in names)
 
 
+def classes_named(xpath: str) -> tuple[str, ...]:
+    """The class names `could_match` looks for in the page to rule `xpath` out (none: it never does)."""
+    needed = _classes_needed(xpath)
+    return () if needed is None else needed[1]
+
+
 @functools.lru_cache(maxsize=4096)
 def _classes_needed(xpath: str) -> tuple[bool, tuple[str, ...]] | None:
     """(any of them, names) when `xpath` can only match with those classes in the document; None otherwise."""
