@@ -1,6 +1,7 @@
 """The anthology editor: front matter, the introduction (Markdown, with a preview), the ordered items (drag and
 drop), per item its section, note, comment mode and comment checkboxes with excerpts, privacy, a live page-count
-estimate and Export. Every edit is written through the archive API on the write lane; reads run on workers."""
+estimate and Export (PDF, EPUB, Markdown, web page, citations, WARC or JSON). Every edit is written through the
+archive API on the write lane; reads and exports run on workers."""
 
 from __future__ import annotations
 
@@ -34,8 +35,19 @@ from desktop.anthologies import (
     set_privacy,
 )
 from desktop.anthology_widgets import FrontMatterForm, IntroPanel, ItemPanel, ItemsBox, PdfPreviewDialog
-from desktop.export_dialog import slugify
+from desktop.export_dialog import (
+    ANTHOLOGY_CHOICES,
+    ExportChoice,
+    export_warc_job,
+    ignore_progress,
+    slugify,
+    warc_summary,
+    with_suffix,
+)
+from desktop.exports import export_anthology_as
+from desktop.warc import WarcSelection
 from desktop.workers import Job, JobRunner, Lane
+from exporters.warc import WarcReport
 from storage.archive import Archive
 from storage.records import (
     AnthologyEntry,
@@ -87,6 +99,8 @@ class AnthologyEditor(QWidget):
         self.title_edit, self.subtitle_edit, self.editor_edit = front.title_edit, front.subtitle_edit, front.editor_edit
         self.names_combo, self.omit_urls_check = front.names_combo, front.omit_urls_check
         self.estimate_label, self.export_button = front.estimate_label, front.export_button
+        self.format_combo = front.format_combo
+        self._saved_note = ""  # "saved guests.epub" after an export, shown beside the page estimate
         for edit, field in ((self.title_edit, "title"), (self.subtitle_edit, "subtitle"), (self.editor_edit, "editor")):
             edit.editingFinished.connect(functools.partial(self._save_field, field))
         self.names_combo.currentIndexChanged.connect(self._save_privacy)
@@ -162,8 +176,9 @@ class AnthologyEditor(QWidget):
     def _set_enabled(self, enabled: bool) -> None:
         for widget in (self.title_edit, self.subtitle_edit, self.editor_edit, self.names_combo, self.omit_urls_check):
             widget.setEnabled(enabled)
-        for widget in (self.export_button, self.items_view, self.tabs, self.up_button, self.down_button):
+        for widget in (self.export_button, self.format_combo, self.items_view, self.tabs, self.up_button):
             widget.setEnabled(enabled)
+        self.down_button.setEnabled(enabled)
         self.remove_button.setEnabled(enabled)
         self.delete_button.setEnabled(enabled)
         self.refresh_button.setEnabled(enabled and self.spec is not None and self.spec.series is not None)
@@ -174,6 +189,7 @@ class AnthologyEditor(QWidget):
         self.archive_path = path
         self._generation += 1
         self.spec, self.post = None, None
+        self._saved_note = ""
         self.items_model.set_entries(())
         self.thread_model.set_thread((), "all", ())
         self.name_label.setText("No anthology open. Choose one under Anthologies in the library.")
@@ -190,6 +206,7 @@ class AnthologyEditor(QWidget):
             self.flush()
             self._generation += 1
             self.post = None
+            self._saved_note = ""
         return self._load_spec(name, fields=True)
 
     def _load_spec(self, name: str, *, fields: bool) -> Job | None:
@@ -242,6 +259,7 @@ class AnthologyEditor(QWidget):
 
     def _on_failed(self, message: str) -> None:
         self.estimate_label.setText("")
+        self.export_button.setEnabled(self.spec is not None)
         self.failed.emit(message)
 
     # -- the current item
@@ -583,29 +601,65 @@ class AnthologyEditor(QWidget):
     def _on_estimate(self, generation: int, result: object) -> None:
         if generation != self._estimate_generation or not isinstance(result, PageEstimate):
             return
-        self.estimate_label.setText(f"about {result.pages} pages")
+        self.estimate_label.setText(
+            f"about {result.pages} pages" + (f" · {self._saved_note}" if self._saved_note else "")
+        )
         self.estimate_label.setToolTip(
             f"{result.items} items, {result.words:,} words, {result.comments:,} comments (a rough guess for A4)"
         )
         self.estimate_ready.emit(result.pages)
 
+    def export_format(self) -> ExportChoice:
+        """The format chosen beside Export…"""
+        name = self.format_combo.currentData()
+        return next((c for c in ANTHOLOGY_CHOICES if c.name == name), ANTHOLOGY_CHOICES[0])
+
     def _ask_export(self) -> None:
         if self.spec is None:
             return
-        start = str(Path.home() / f"{slugify(self.spec.title or self.spec.name, fallback='anthology')}.pdf")
-        path, _ = QFileDialog.getSaveFileName(self, "Export anthology", start, "PDF (*.pdf);;JSON (*.json)")
+        choice = self.export_format()
+        stem = slugify(self.spec.title or self.spec.name, fallback="anthology")
+        start = str(Path.home() / f"{stem}{choice.suffix}")
+        path, _ = QFileDialog.getSaveFileName(self, "Export anthology", start, f"{choice.label} (*{choice.suffix})")
         if path:
-            self.export(Path(path))
+            self.export(with_suffix(Path(path), choice.suffix), fmt=choice.name)
 
-    def export(self, out_path: Path, *, preview: bool = True) -> None:
-        """Export as PDF (or JSON for a .json name) on a worker, once pending edits are written; then preview."""
-        self.when_saved(functools.partial(self._start_export, out_path, preview))
+    def _format_for(self, out_path: Path) -> str:
+        """The format for a file name given without one: the chosen one when the name ends in its suffix, else the
+        one the name's ending names (".json" is the anthology's JSON, not CSL-JSON), else the chosen one."""
+        chosen, name = self.export_format(), out_path.name.lower()
+        if name.endswith(chosen.suffix):
+            return chosen.name
+        if name.endswith(".json"):
+            return "json"
+        return next((c.name for c in ANTHOLOGY_CHOICES if name.endswith(c.suffix)), chosen.name)
 
-    def _start_export(self, out_path: Path, preview: bool) -> None:
+    def export(self, out_path: Path, *, fmt: str | None = None, preview: bool = True) -> None:
+        """Export as `fmt` (a name of `ANTHOLOGY_CHOICES`; by default the one the file name's ending names, else
+        the one chosen beside Export…) on a worker, once pending edits are written; then preview a PDF. The file
+        name gets the format's suffix when it lacks it."""
+        fmt = fmt or self._format_for(out_path)
+        choice = next((c for c in ANTHOLOGY_CHOICES if c.name == fmt), None)
+        if choice is None:
+            raise ValueError(f"unknown anthology export format {fmt!r}")
+        out_path = with_suffix(out_path, choice.suffix)
+        self.when_saved(functools.partial(self._start_export, out_path, fmt, preview))
+
+    def _start_export(self, out_path: Path, fmt: str, preview: bool) -> None:
         if self.archive_path is None or self.spec is None:
             return
-        fmt = "json" if out_path.suffix.lower() == ".json" else "pdf"
-        work = functools.partial(export_anthology, self.archive_path, self.spec.name, fmt=fmt, out_path=out_path)
+        db, name = self.archive_path, self.spec.name
+        work: Callable[..., object]
+        if fmt in ("pdf", "json"):
+            work = functools.partial(export_anthology, db, name, fmt=fmt, out_path=out_path)
+        elif fmt == "warc":  # the raw captures behind the anthology's posts, for a web archive
+            work = functools.partial(
+                export_warc_job, db_path=db, out_path=out_path, selection=WarcSelection(anthology=name)
+            )
+        else:  # EPUB, Markdown, web page, citations: every choice of the anthology applied
+            work = ignore_progress(
+                functools.partial(export_anthology_as, fmt, db_path=db, name=name, out_path=out_path)
+            )
         job = Job(work, title=f"Export {out_path.name}")
         job.signals.finished.connect(functools.partial(self._on_exported, preview))
         job.signals.failed.connect(self._on_failed)
@@ -615,7 +669,10 @@ class AnthologyEditor(QWidget):
 
     def _on_exported(self, preview: bool, result: object) -> None:
         self.export_button.setEnabled(self.spec is not None)
-        path = Path(str(result))
+        report = result if isinstance(result, WarcReport) else None
+        path = Path(report.path) if report is not None else Path(str(result))
+        self._saved_note = f"saved {path.name}"
+        self.export_button.setToolTip(f"Last export: {path}" + (f"\n{warc_summary(report)}" if report else ""))
         self._schedule_estimate()
         if preview and path.suffix.lower() == ".pdf":
             self.close_dialogs()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.anthology_models import AnthologyItemsModel, CommentChoiceModel
+from desktop.export_dialog import ANTHOLOGY_CHOICES
 from storage.records import COMMENT_MODES, CommenterNames, CommentMode
 
 MODE_CHOICES: dict[CommentMode, str] = {"all": "All comments", "selected": "Selected comments", "none": "No comments"}
@@ -123,7 +124,7 @@ class ItemPanel(QWidget):
 
 
 class FrontMatterForm(QWidget):
-    """Title, subtitle and editor; how commenters are printed; the page estimate and Export."""
+    """Title, subtitle and editor; how commenters are printed; the page estimate, the format and Export."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,6 +135,10 @@ class FrontMatterForm(QWidget):
         self.omit_urls_check = QCheckBox("Leave out commenters' web addresses")
         self.estimate_label = QLabel("")
         self.estimate_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.format_combo = QComboBox()
+        for choice in ANTHOLOGY_CHOICES:
+            self.format_combo.addItem(choice.label, choice.name)
+        self.format_combo.setToolTip("What Export… writes; the file name gets the format's ending")
         self.export_button = QPushButton("Export…")
         form = QFormLayout()
         form.addRow("Title:", self.title_edit)
@@ -145,6 +150,7 @@ class FrontMatterForm(QWidget):
         privacy.addWidget(self.omit_urls_check)
         privacy.addStretch(1)
         privacy.addWidget(self.estimate_label)
+        privacy.addWidget(self.format_combo)
         privacy.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -54,6 +54,15 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
+recheck_option = click.option(
+    "--recheck-all",
+    "recheck_all",
+    is_flag=True,
+    help=f"Ask every post again, not only those the blog says changed (slower; catches edited and deleted "
+    f"comments). Without it, each post is still asked again at least every {tasks.RECHECK_AFTER.days} days.",
+)
+
+
 @cli.command()
 @click.argument("url")
 @db_option
@@ -65,12 +74,14 @@ def cli(verbose: int) -> None:
     help="Seconds to wait between two requests to the same host. Be kind to small blogs.",
 )
 @click.option("--no-images", is_flag=True, help="Don't download the posts' images.")
+@recheck_option
 @thread_options
 def archive(
     url: str,
     db: Path | None,
     delay: float,
     no_images: bool,
+    recheck_all: bool,
     render: bool,
     disqus_key: str | None,
     github_token: str | None,
@@ -82,7 +93,12 @@ def archive(
     """
     db_path = resolve_db(db)
     settings = tasks.ArchiveSettings(
-        delay=delay, fetch_images=not no_images, render=render, disqus_api_key=disqus_key, github_token=github_token
+        delay=delay,
+        fetch_images=not no_images,
+        recheck_all=recheck_all,
+        render=render,
+        disqus_api_key=disqus_key,
+        github_token=github_token,
     )
     report = run_with_progress(
         lambda progress, cancelled: tasks.archive_blog(
@@ -104,6 +120,7 @@ def archive(
     show_default=True,
     help="Seconds to wait between two requests to the same host.",
 )
+@recheck_option
 @thread_options
 def update(
     blog_ref: str | None,
@@ -111,6 +128,7 @@ def update(
     watched: bool,
     db: Path | None,
     delay: float,
+    recheck_all: bool,
     render: bool,
     disqus_key: str | None,
     github_token: str | None,
@@ -135,7 +153,9 @@ def update(
         blog_ids = [b.id for b in blogs if str(b.id) == wanted or b.url.rstrip("/") == wanted]
         if not blog_ids:
             raise click.ClickException(f"No blog {blog_ref!r} in the archive. Run `threadbook list` to see them.")
-    settings = tasks.ArchiveSettings(delay=delay, render=render, disqus_api_key=disqus_key, github_token=github_token)
+    settings = tasks.ArchiveSettings(
+        delay=delay, recheck_all=recheck_all, render=render, disqus_api_key=disqus_key, github_token=github_token
+    )
     reports = tasks.update_blogs(db_path=db_path, blog_ids=blog_ids, watched_only=watched, settings=settings)
     if not reports:
         console.print("Nothing to update." + (" No watched blog is due." if watched else ""))

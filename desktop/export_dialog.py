@@ -1,11 +1,13 @@
 """The export dialog: a series or the selected posts, as PDF (with its page size), EPUB, a Markdown bundle, one web
-page or citations, or the whole archive as JSON; the export runs on a worker, then a PDF is previewed in the dialog
-(QtPdf) with "Open" and "Show in folder"; the other formats say where they were saved."""
+page, citations or a WARC of their captures, or the whole archive as JSON or WARC; the export runs on a worker, then
+a PDF is previewed in the dialog (QtPdf) with "Open" and "Show in folder"; the other formats say where they were
+saved. `EXPORT_CHOICES` (every format with its file-name suffix) is shared with the anthology editor."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -14,6 +16,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -32,11 +35,74 @@ from PySide6.QtWidgets import (
 
 from desktop import exports
 from desktop.exports import file_stem
+from desktop.warc import WarcSelection, export_warc
 from desktop.workers import Job, JobRunner, Lane
 from exporters.formats import FORMATS
+from exporters.warc import WarcReport
 from storage.records import PostSummary
 
 PAGE_SIZES = ("A4", "Letter", "A5")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportChoice:
+    """One format the front ends offer: its name (as `threadbook export --format` takes it), label and suffix."""
+
+    name: str
+    label: str
+    suffix: str
+
+
+PDF_CHOICE = ExportChoice("pdf", "PDF anthology", ".pdf")
+WARC_CHOICE = ExportChoice("warc", "WARC (the raw captures, for web archives)", ".warc.gz")
+JSON_CHOICE = ExportChoice("json", "JSON (the documented archive format)", ".json")
+# What a series, a selection or an anthology can be written as: the PDF, every format of exporters/formats.py, and
+# the captures behind the posts as a WARC. JSON is offered only where the whole document makes sense.
+BOOK_CHOICES: tuple[ExportChoice, ...] = (
+    PDF_CHOICE,
+    *(ExportChoice(f.name, f.label, f.suffix) for f in FORMATS),
+    WARC_CHOICE,
+)
+EXPORT_CHOICES: tuple[ExportChoice, ...] = (*BOOK_CHOICES, JSON_CHOICE)
+# An anthology as JSON is its own document (docs/json-format.md, version 2, with the editor's choices).
+ANTHOLOGY_CHOICES: tuple[ExportChoice, ...] = (
+    *BOOK_CHOICES,
+    ExportChoice("json", "JSON (the anthology with its choices)", ".json"),
+)
+
+
+def export_choice(name: str) -> ExportChoice:
+    """The choice called `name` (KeyError for an unknown one: a programming error)."""
+    for choice in EXPORT_CHOICES:
+        if choice.name == name:
+            return choice
+    raise KeyError(name)
+
+
+def with_suffix(path: Path, suffix: str) -> Path:
+    """`path` ending in `suffix` (compared case-insensitively): "book" -> "book.epub", "notes.v2" ->
+    "notes.v2.epub", "Book.EPUB" unchanged. The suffix is added, never swapped, so a dot in a title survives."""
+    return path if path.name.lower().endswith(suffix.lower()) else path.with_name(path.name + suffix)
+
+
+def export_warc_job(
+    *,
+    db_path: Path,
+    out_path: Path,
+    selection: WarcSelection,
+    images: bool = True,
+    progress: Callable[[object], object] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> WarcReport:
+    """`desktop.warc.export_warc` in the Job convention: progress goes out as one `(done, total)` value."""
+
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            progress((done, total))
+
+    return export_warc(
+        db_path=db_path, out_path=out_path, selection=selection, images=images, progress=report, cancelled=cancelled
+    )
 
 
 def slugify(text: str, *, fallback: str = "export") -> str:
@@ -79,7 +145,7 @@ class ExportDialog(QDialog):
         self.series_combo = QComboBox()
         self.series_combo.addItems(list(series))
         self.posts_radio = QRadioButton(f"The selected posts ({len(self.selected):,})")
-        self.all_radio = QRadioButton("The whole archive (JSON only)")
+        self.all_radio = QRadioButton("The whole archive (JSON or WARC)")
         self.what_group = QButtonGroup(self)
         for button in (self.series_radio, self.posts_radio, self.all_radio):
             self.what_group.addButton(button)
@@ -89,10 +155,11 @@ class ExportDialog(QDialog):
         (self.series_radio if series else self.posts_radio if self.selected else self.all_radio).setChecked(True)
 
         self.format_combo = QComboBox()
-        self.format_combo.addItem("PDF anthology", "pdf")
-        for export_format in FORMATS:
-            self.format_combo.addItem(export_format.label, export_format.name)
-        self.format_combo.addItem("JSON (the documented archive format)", "json")
+        for choice in EXPORT_CHOICES:
+            self.format_combo.addItem(choice.label, choice.name)
+        self.images_check = QCheckBox("With the posts' images")
+        self.images_check.setChecked(True)
+        self.images_check.setToolTip("For WARC: write the archived images too, beside the pages")
         self.page_combo = QComboBox()
         self.page_combo.addItems(list(PAGE_SIZES))
         self.page_combo.setCurrentText(page_size if page_size in PAGE_SIZES else "A4")
@@ -116,6 +183,7 @@ class ExportDialog(QDialog):
         what_box.addWidget(self.all_radio)
         form.addRow("Export:", what_box)
         form.addRow("Format:", self.format_combo)
+        form.addRow("", self.images_check)
         form.addRow("Page size:", self.page_combo)
         form.addRow("Title:", self.title_edit)
         form.addRow("Save as:", path_row)
@@ -174,22 +242,26 @@ class ExportDialog(QDialog):
         return str(self.format_combo.currentData())
 
     def suffix(self) -> str:
-        """The file name ending of the chosen format (".pdf", ".epub", ".zip", ...)."""
-        fmt = self.fmt()
-        return next((f.suffix for f in FORMATS if f.name == fmt), f".{fmt}")
+        """The file name ending of the chosen format (".pdf", ".epub", ".zip", ".warc.gz", ...)."""
+        return export_choice(self.fmt()).suffix
 
     def _update(self, *_args: object) -> None:
-        # Every format but JSON writes posts (a series or the selection); only JSON writes the whole archive.
-        pdf = self.fmt() != "json"
-        self.all_radio.setEnabled(not pdf)
-        if pdf and self.all_radio.isChecked():
+        # JSON writes the whole archive only; WARC writes a series, the selection or everything; the other
+        # formats write posts (a series or the selection).
+        fmt = self.fmt()
+        self.all_radio.setEnabled(fmt in ("json", "warc"))
+        self.series_radio.setEnabled(fmt != "json" and self.series_combo.count() > 0)
+        self.posts_radio.setEnabled(fmt != "json" and bool(self.selected))
+        if fmt == "json":
+            self.all_radio.setChecked(True)
+        elif fmt != "warc" and self.all_radio.isChecked():
             (self.series_radio if self.series_radio.isEnabled() else self.posts_radio).setChecked(True)
-        self.page_combo.setEnabled(self.fmt() == "pdf")
-        self.title_edit.setEnabled(pdf and self.posts_radio.isChecked())
-        ready = pdf and (self.series_radio.isChecked() or self.posts_radio.isChecked()) or not pdf
-        self.export_button.setEnabled(
-            ready and (self.series_radio.isEnabled() or self.posts_radio.isEnabled() or not pdf)
-        )
+        self.series_combo.setEnabled(self.series_radio.isEnabled())
+        self.page_combo.setEnabled(fmt == "pdf")
+        self.images_check.setVisible(fmt == "warc")
+        self.title_edit.setEnabled(fmt not in ("json", "warc") and self.posts_radio.isChecked())
+        chosen = self.what_group.checkedButton()
+        self.export_button.setEnabled(chosen is not None and chosen.isEnabled())
         self._suggest_path()
 
     def _suggest_path(self, *_args: object) -> None:
@@ -202,20 +274,36 @@ class ExportDialog(QDialog):
         self.path_edit.setText(str(self._out_dir / f"{stem}{self.suffix()}"))
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path_edit.text())
+        choice = export_choice(self.fmt())
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export to", self.path_edit.text(), f"{choice.label} (*{choice.suffix})"
+        )
         if path:
-            self.path_edit.setText(path)
+            self.path_edit.setText(str(with_suffix(Path(path), choice.suffix)))
 
     # -- the job
     def start_export(self) -> Job | None:
         """Run the export on a worker (read-only: the background lane)."""
         out = Path(self.path_edit.text()).expanduser()
-        if not out.name:
+        if not self.path_edit.text().strip() or not out.name:
             self.message.setText("Choose where to save the export.")
             return None
         db = self.archive_path
         fmt = self.fmt()
-        if fmt == "json":
+        out = with_suffix(out, self.suffix())  # an .epub is called .epub: readers and file managers go by it
+        self.path_edit.setText(str(out))
+        if fmt == "warc":
+            selection = (
+                WarcSelection(series=self.series_combo.currentText())
+                if self.series_radio.isChecked()
+                else WarcSelection(post_ids=tuple(p.id for p in self.selected))
+                if self.posts_radio.isChecked()
+                else WarcSelection()
+            )
+            warc = functools.partial(
+                export_warc_job, db_path=db, out_path=out, selection=selection, images=self.images_check.isChecked()
+            )
+        elif fmt == "json":
             work = functools.partial(exports.export_json, db_path=db, out_path=out)
         elif fmt != "pdf" and self.series_radio.isChecked():
             work = functools.partial(
@@ -247,20 +335,33 @@ class ExportDialog(QDialog):
                 out_path=out,
                 page_size=self.page_combo.currentText(),
             )
-        job = Job(_ignore_progress(work), title=f"Export {out.name}")
+        job = Job(warc if fmt == "warc" else ignore_progress(work), title=f"Export {out.name}")
         job.signals.finished.connect(self._on_exported)
         job.signals.failed.connect(self._on_failed)
+        job.signals.progress.connect(self._on_progress)
         self.export_button.setEnabled(False)
+        self.progress.setRange(0, 0)
         self.progress.show()
         self.message.setText(f"Exporting to {out}…")
         self.job = job
         return self.runner.start(job, lane=Lane.BACKGROUND)
 
+    def _on_progress(self, value: object) -> None:
+        if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
+            done, total = value
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(min(done, max(total, 1)))
+
     def _on_exported(self, result: object) -> None:
         self.job = None
         self.progress.hide()
-        self.out_path = Path(str(result))
+        report = result if isinstance(result, WarcReport) else None
+        self.out_path = Path(report.path) if report is not None else Path(str(result))
         self.exported.emit(str(self.out_path))
+        if report is not None:
+            self.message.setText(f"Saved {self.out_path}\n{warc_summary(report)}")
+            self.export_button.setEnabled(True)
+            return
         if self.out_path.suffix.lower() != ".pdf":
             self.message.setText(f"Saved {self.out_path}")
             self.export_button.setEnabled(True)
@@ -284,7 +385,18 @@ class ExportDialog(QDialog):
         super().done(result)
 
 
-def _ignore_progress(work: Callable[..., object]) -> Callable[..., object]:
+def warc_summary(report: WarcReport) -> str:
+    """One line on what a WARC export wrote."""
+    line = (
+        f"{report.responses:,} pages, {report.revisits:,} not-modified revisits and {report.images:,} images, "
+        f"{report.size:,} bytes."
+    )
+    if report.responses == 0 and report.revisits == 0:
+        line += " No stored fetches behind this selection (imported posts have none)."
+    return line
+
+
+def ignore_progress(work: Callable[..., object]) -> Callable[..., object]:
     """Exports take no progress callback: adapt them to the Job calling convention."""
 
     def run(*, progress: object = None, cancelled: object = None) -> object:

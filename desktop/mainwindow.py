@@ -164,7 +164,7 @@ class MainWindow(CurationMixin, CaptureJobsMixin, QMainWindow):
         posts_layout.addWidget(self.post_view, 1)
 
         # Search results take the post list's place until the search is cleared.
-        self.search_panel = SearchPanel()
+        self.search_panel = SearchPanel(runner=self.runner, archive_path=lambda: self.archive_path)
         self.search_model, self.search_view = self.search_panel.model, self.search_panel.view
         self.search_label, self.back_button = self.search_panel.label, self.search_panel.back_button
         self.search_panel.back_requested.connect(self.clear_search)

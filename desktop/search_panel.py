@@ -1,10 +1,14 @@
-"""Search: the results list with highlighted snippets, its filter bar, and the model over the hits."""
+"""Search: the results list with highlighted snippets, its filter bar, the model over the hits, and "Cite
+results…" (BibTeX or CSL-JSON of the posts found, copied or saved, made on a worker)."""
 
 from __future__ import annotations
 
+import functools
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
@@ -12,13 +16,19 @@ from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QText
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -27,12 +37,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.exports import cite_search_results, file_stem
 from desktop.models import RECORD_ROLE
+from desktop.workers import Job, JobRunner, Lane
+from exporters.output import atomic_output
 from storage.queries import TermCount
 from storage.records import SNIPPET_END, SNIPPET_START, BlogSummary, SearchHit
 from storage.search import SearchFilters
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+CITE_LIMIT = 200  # hits cited at most: as many as the results list shows (desktop.reads.search_archive_filtered)
+CITE_STYLES: tuple[tuple[str, str, str], ...] = (("bibtex", "BibTeX", ".bib"), ("csl-json", "CSL-JSON", ".json"))
 SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 20  # the snippet as escaped HTML with the matches marked
 MATCH_STYLE = "background-color:#ffd95a; color:#000000; font-weight:bold"  # readable on light and dark rows
 
@@ -237,8 +252,19 @@ class SearchPanel(QWidget):
     hit_activated = Signal(object)  # a SearchHit the user selected
     back_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        runner: JobRunner | None = None,
+        archive_path: Callable[[], Path | None] | None = None,
+        out_dir: Callable[[], Path] | None = None,
+    ) -> None:
+        """`runner` and `archive_path` (asked each time: the window may open another archive) enable "Cite
+        results…"; `out_dir` is where the citations file is suggested (default: the home folder)."""
         super().__init__(parent)
+        self.runner, self._archive_path, self._out_dir = runner, archive_path, out_dir
+        self.cite_dialog: CiteDialog | None = None
         self.model = SearchResultsModel(self)
         self.view = QTreeView()
         self.view.setModel(self.model)
@@ -262,8 +288,14 @@ class SearchPanel(QWidget):
         self.filters_button = QPushButton("Filters")
         self.filters_button.setCheckable(True)
         self.filters_button.toggled.connect(self.filter_bar.setVisible)
+        self.cite_button = QPushButton("Cite results…")
+        self.cite_button.setToolTip("BibTeX or CSL-JSON of the posts found, copied to the clipboard or saved")
+        self.cite_button.clicked.connect(self.cite_results)
+        self.cite_button.setEnabled(False)
+        self.model.modelReset.connect(self._update_cite)
         top = QHBoxLayout()
         top.addWidget(self.label, 1)
+        top.addWidget(self.cite_button)
         top.addWidget(self.filters_button)
         top.addWidget(self.back_button)
         layout = QVBoxLayout(self)
@@ -283,7 +315,210 @@ class SearchPanel(QWidget):
         if self.view.columnWidth(SearchResultsModel.WHERE) > 140:  # leave the snippet room to be read
             self.view.setColumnWidth(SearchResultsModel.WHERE, 140)
 
+    def _update_cite(self) -> None:
+        can_cite = self.runner is not None and self._archive_path is not None
+        self.cite_button.setEnabled(can_cite and bool(self.model.query) and self.model.rowCount() > 0)
+
+    def cite_results(self) -> CiteDialog | None:
+        """Open the Cite dialog for the current search (None when there is nothing to cite)."""
+        path = self._archive_path() if self._archive_path is not None else None
+        if self.runner is None or path is None or not self.model.query or self.model.rowCount() == 0:
+            return None
+        if self.cite_dialog is not None:
+            self.cite_dialog.close()
+            self.cite_dialog.deleteLater()
+        out_dir = self._out_dir() if self._out_dir is not None else Path.home()
+        self.cite_dialog = CiteDialog(
+            self.model.query,
+            archive_path=path,
+            runner=self.runner,
+            out_dir=out_dir,
+            filtered=self.filter_bar.filters() is not None,
+            parent=self,
+        )
+        self.cite_dialog.open()
+        return self.cite_dialog
+
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         hit = self.model.hit_at(current.row()) if current.isValid() else None
         if hit is not None:
             self.hit_activated.emit(hit)
+
+
+@dataclass(frozen=True, slots=True)
+class Citations:
+    """What a cite job made: the text, how many posts it cites, and the file written (None: for the clipboard)."""
+
+    text: str
+    count: int
+    path: Path | None
+
+
+def cite_results(
+    query: str,
+    *,
+    db_path: Path,
+    style: str,
+    out_path: Path | None = None,
+    limit: int = CITE_LIMIT,
+    progress: object = None,
+    cancelled: object = None,
+) -> Citations:
+    """Citations of the posts `query` finds (Qt-free, for a worker); written to `out_path` (replaced only when
+    complete) when given."""
+    text, count = cite_search_results(query, db_path=db_path, style=style, limit=limit)
+    if out_path is not None and count:
+        with atomic_output(out_path) as tmp_path:
+            tmp_path.write_text(text, encoding="utf-8", newline="\n")
+    return Citations(text=text, count=count, path=out_path if count else None)
+
+
+class CiteDialog(QDialog):
+    """Cite the posts a search found, as BibTeX or CSL-JSON: copied to the clipboard or saved to a file. The
+    citations are made on a worker; the dialog stays open to copy or save again in the other style."""
+
+    cited = Signal(object)  # a Citations record, once copied or saved
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        query: str,
+        *,
+        archive_path: Path,
+        runner: JobRunner,
+        out_dir: Path,
+        filtered: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.query, self.archive_path, self.runner, self.out_dir = query, archive_path, runner, out_dir
+        self.job: Job | None = None
+        self.setWindowTitle("Cite results")
+        self.setMinimumWidth(520)
+        heading = QLabel(f"Citations of the posts that match “{query}”, best match first (a comment cites its post).")
+        heading.setTextFormat(Qt.TextFormat.PlainText)  # the query is the user's text: shown as typed
+        heading.setWordWrap(True)
+        self.style_group = QButtonGroup(self)
+        self.style_buttons: dict[str, QRadioButton] = {}
+        styles = QHBoxLayout()
+        for name, label, suffix in CITE_STYLES:
+            button = QRadioButton(f"{label} ({suffix})")
+            self.style_buttons[name] = button
+            self.style_group.addButton(button)
+            styles.addWidget(button)
+        styles.addStretch(1)
+        self.style_buttons["bibtex"].setChecked(True)
+        self.path_edit = QLineEdit()
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("Style:", styles)
+        form.addRow("Save as:", path_row)
+        self.message = QLabel("")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.copy_button = self.buttons.addButton("Copy to clipboard", QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button = self.buttons.addButton("Save", QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.clicked.connect(self.copy)
+        self.save_button.clicked.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        if filtered:
+            note = QLabel("The filters are not applied: every post the words find is cited.")
+            note.setWordWrap(True)
+            note.setEnabled(False)
+            layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.style_group.buttonToggled.connect(self._suggest_path)
+        self._suggest_path()
+
+    def style(self) -> str:
+        return next(name for name, button in self.style_buttons.items() if button.isChecked())
+
+    def set_style(self, style: str) -> None:
+        self.style_buttons[style].setChecked(True)
+
+    def suffix(self) -> str:
+        return next(suffix for name, _label, suffix in CITE_STYLES if name == self.style())
+
+    def _suggest_path(self, *_args: object) -> None:
+        current = Path(self.path_edit.text()) if self.path_edit.text().strip() else None
+        folder = current.parent if current is not None else self.out_dir
+        stem = f"{file_stem(self.query, fallback='search')}-citations"
+        self.path_edit.setText(str(folder / f"{stem}{self.suffix()}"))
+
+    def _browse(self) -> None:
+        label = next(label for name, label, _suffix in CITE_STYLES if name == self.style())
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save citations", self.path_edit.text(), f"{label} (*{self.suffix()})"
+        )
+        if path:
+            self.path_edit.setText(path)
+
+    def copy(self) -> Job | None:
+        """Make the citations on a worker, then put them on the clipboard."""
+        return self._start(None)
+
+    def save(self) -> Job | None:
+        """Make the citations on a worker and write them to the file named (its suffix added when missing)."""
+        text = self.path_edit.text().strip()
+        if not text:
+            self.message.setText("Choose where to save the citations.")
+            return None
+        out = Path(text).expanduser()
+        if not out.name.lower().endswith(self.suffix()):
+            out = out.with_name(out.name + self.suffix())
+            self.path_edit.setText(str(out))
+        return self._start(out)
+
+    def _start(self, out_path: Path | None) -> Job | None:
+        if self.job is not None:
+            return None
+        work = functools.partial(
+            cite_results, self.query, db_path=self.archive_path, style=self.style(), out_path=out_path
+        )
+        job = Job(work, title=f"cite {self.query}")
+        job.signals.finished.connect(self._on_cited)
+        job.signals.failed.connect(self._on_failed)
+        self.job = job
+        self.copy_button.setEnabled(False)
+        self.save_button.setEnabled(False)
+        self.message.setText("Making the citations…")
+        return self.runner.start(job, lane=Lane.BACKGROUND)
+
+    def _on_cited(self, result: object) -> None:
+        self._ended()
+        if not isinstance(result, Citations):
+            return
+        posts = f"{result.count:,} post{'s' if result.count != 1 else ''}"
+        if result.count == 0:
+            self.message.setText(f"Nothing in the archive matches “{self.query}”: no citations.")
+        elif result.path is None:
+            QApplication.clipboard().setText(result.text)
+            self.message.setText(f"Copied the citations of {posts} to the clipboard.")
+        else:
+            self.message.setText(f"Saved the citations of {posts} to {result.path}")
+        self.cited.emit(result)
+
+    def _on_failed(self, message: str) -> None:
+        self._ended()
+        self.message.setText(message)
+        self.failed.emit(message)
+
+    def _ended(self) -> None:
+        self.job = None
+        self.copy_button.setEnabled(True)
+        self.save_button.setEnabled(True)
+
+    def done(self, result: int) -> None:
+        if self.job is not None:
+            self.job.cancel.set()
+        super().done(result)

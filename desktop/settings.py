@@ -1,6 +1,6 @@
 """The user's preferences (QSettings) and the Settings dialog: archive file, recent archives, capture politeness,
-User-Agent, comment systems (rendering, Disqus key, GitHub token), default export options, and how often watched
-blogs are checked."""
+User-Agent, whether updates ask every post again, comment systems (rendering, Disqus key, GitHub token), default
+export options, and how often watched blogs are checked."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.tasks import ArchiveSettings
+from desktop.tasks import RECHECK_AFTER, ArchiveSettings
 
 MAX_RECENT = 8
 PAGE_SIZES = ("A4", "Letter", "A5")
@@ -53,6 +53,7 @@ class AppSettings:
             fetch_images=self._bool("capture/fetch_images", True),
             respect_robots=self._bool("capture/respect_robots", True),
             user_agent=str(self.qsettings.value("capture/user_agent", "") or ""),
+            recheck_all=self._bool("capture/recheck_all", False),
             render=self._bool("comments/render", False),
             disqus_api_key=self._secret("comments/disqus_api_key"),
             github_token=self._secret("comments/github_token"),
@@ -63,6 +64,7 @@ class AppSettings:
         self.qsettings.setValue("capture/fetch_images", settings.fetch_images)
         self.qsettings.setValue("capture/respect_robots", settings.respect_robots)
         self.qsettings.setValue("capture/user_agent", settings.user_agent)
+        self.qsettings.setValue("capture/recheck_all", settings.recheck_all)
         # Comment systems (issue 9). The keys are stored in the user's settings file in plain text, like other
         # desktop apps' tokens without a keyring; docs/gui.md says so. They never go into the archive or a log.
         self.qsettings.setValue("comments/render", settings.render)
@@ -133,6 +135,14 @@ class SettingsDialog(QDialog):
         self.images_check.setChecked(current.fetch_images)
         self.robots_check = QCheckBox("Respect the sites' robots.txt")
         self.robots_check.setChecked(current.respect_robots)
+        self.recheck_check = QCheckBox(
+            "Ask every post again on each update (slower; catches edited and deleted comments)"
+        )
+        self.recheck_check.setChecked(current.recheck_all)
+        self.recheck_check.setToolTip(
+            "Off: updates ask only the posts the blog says changed, and every post at least once every "
+            f"{RECHECK_AFTER.days} days. Same as --recheck-all."
+        )
         self.agent_edit = QLineEdit(current.user_agent)
         self.agent_edit.setPlaceholderText("Threadbook's honest default (recommended)")
         agent_note = QLabel(
@@ -154,6 +164,7 @@ class SettingsDialog(QDialog):
         form.addRow("Delay per host:", self.delay_spin)
         form.addRow("", self.images_check)
         form.addRow("", self.robots_check)
+        form.addRow("", self.recheck_check)
         form.addRow("User-Agent:", self.agent_edit)
         form.addRow("", agent_note)
         form.addRow("PDF page size:", self.page_combo)
@@ -210,6 +221,7 @@ class SettingsDialog(QDialog):
                 fetch_images=self.images_check.isChecked(),
                 respect_robots=self.robots_check.isChecked(),
                 user_agent=self.agent_edit.text().strip(),
+                recheck_all=self.recheck_check.isChecked(),
                 render=self.render_check.isChecked(),
                 disqus_api_key=self.disqus_edit.text().strip() or None,
                 github_token=self.github_edit.text().strip() or None,
