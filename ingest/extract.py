@@ -102,10 +102,12 @@ _MAX_DEPTH = 255  # libxml2's own nesting cap without huge_tree
 
 
 def _deeper_than(doc: lxml.html.HtmlElement, limit: int) -> bool:
-    """Whether any element sits more than `limit` levels deep (the root element is level 1).
+    """Whether any element of the document sits more than `limit` levels deep (a top-level element is level 1).
 
     `/*/*/.../*` with limit + 1 steps selects the elements at that level: libxml2 walks the tree level by level in
-    C, ~20x faster than counting start and end events in Python (which cost ~3% of all extraction time).
+    C, ~20x faster than counting start and end events in Python (which cost ~3% of all extraction time). It
+    also sees past the root element: after a stray `</html>` libxml2 can leave more top-level elements, which
+    the selectors (`//...`) search too; a deep one used to overflow the converter's recursion.
     """
     return matches(doc, "boolean(/" + "/".join(["*"] * (limit + 1)) + ")")
 
