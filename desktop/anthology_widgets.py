@@ -139,6 +139,10 @@ class FrontMatterForm(QWidget):
         for choice in ANTHOLOGY_CHOICES:
             self.format_combo.addItem(choice.label, choice.name)
         self.format_combo.setToolTip("What Export… writes; the file name gets the format's ending")
+        # The labels are long ("Markdown bundle (zip: one file per post, images)"): the closed combo elides them
+        # rather than pushing the privacy options off a narrow window; its list shows them whole.
+        self.format_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.format_combo.setMinimumContentsLength(18)
         self.export_button = QPushButton("Export…")
         form = QFormLayout()
         form.addRow("Title:", self.title_edit)

@@ -135,14 +135,16 @@ class SettingsDialog(QDialog):
         self.images_check.setChecked(current.fetch_images)
         self.robots_check = QCheckBox("Respect the sites' robots.txt")
         self.robots_check.setChecked(current.respect_robots)
-        self.recheck_check = QCheckBox(
-            "Ask every post again on each update (slower; catches edited and deleted comments)"
-        )
+        # A check box doesn't wrap: the long half of the switch's text goes in a note under it, like the others.
+        self.recheck_check = QCheckBox("Ask every post again on each update")
         self.recheck_check.setChecked(current.recheck_all)
-        self.recheck_check.setToolTip(
-            "Off: updates ask only the posts the blog says changed, and every post at least once every "
-            f"{RECHECK_AFTER.days} days. Same as --recheck-all."
+        self.recheck_note = QLabel(
+            "Slower; catches edited and deleted comments. Off, an update asks only the posts the blog says changed, "
+            f"and each post at least once every {RECHECK_AFTER.days} days. Same as --recheck-all."
         )
+        self.recheck_note.setWordWrap(True)
+        self.recheck_note.setEnabled(False)
+        self.recheck_note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.agent_edit = QLineEdit(current.user_agent)
         self.agent_edit.setPlaceholderText("Threadbook's honest default (recommended)")
         agent_note = QLabel(
@@ -164,7 +166,11 @@ class SettingsDialog(QDialog):
         form.addRow("Delay per host:", self.delay_spin)
         form.addRow("", self.images_check)
         form.addRow("", self.robots_check)
-        form.addRow("", self.recheck_check)
+        recheck = QVBoxLayout()  # the switch and its note as one row: no gap opens between them
+        recheck.setSpacing(2)
+        recheck.addWidget(self.recheck_check)
+        recheck.addWidget(self.recheck_note)
+        form.addRow("", recheck)
         form.addRow("User-Agent:", self.agent_edit)
         form.addRow("", agent_note)
         form.addRow("PDF page size:", self.page_combo)

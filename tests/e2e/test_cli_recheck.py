@@ -67,9 +67,8 @@ def test_settings_dialog_stores_the_recheck_switch(tmp_path: Path, qtbot: Any) -
     assert prefs.archive_settings().recheck_all is False
     dialog = SettingsDialog(prefs, archive_path=None)
     qtbot.addWidget(dialog)
-    assert dialog.recheck_check.text() == (
-        "Ask every post again on each update (slower; catches edited and deleted comments)"
-    )
+    assert dialog.recheck_check.text() == "Ask every post again on each update"
+    assert dialog.recheck_note.text().startswith("Slower; catches edited and deleted comments.")
     assert not dialog.recheck_check.isChecked()
     dialog.recheck_check.setChecked(True)
     dialog.accept()
