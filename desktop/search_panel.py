@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import html
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -37,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.exports import cite_search_results, file_stem
+from desktop.exports import cite_search_results, export_posts_as, file_stem
 from desktop.models import RECORD_ROLE
 from desktop.workers import Job, JobRunner, Lane
 from exporters.output import atomic_output
@@ -79,6 +80,9 @@ class SearchResultsModel(QAbstractTableModel):
         self.query = query
         self._hits = list(hits)
         self.endResetModel()
+
+    def hits(self) -> list[SearchHit]:
+        return list(self._hits)
 
     def hit_at(self, row: int) -> SearchHit | None:
         return self._hits[row] if 0 <= row < len(self._hits) else None
@@ -333,7 +337,8 @@ class SearchPanel(QWidget):
             archive_path=path,
             runner=self.runner,
             out_dir=out_dir,
-            filtered=self.filter_bar.filters() is not None,
+            # Filtered results are cited as shown; otherwise every post the words find (the same list, up to 200).
+            post_ids=[hit.post_id for hit in self.model.hits()] if self.filter_bar.filters() is not None else None,
             parent=self,
         )
         self.cite_dialog.open()
@@ -360,13 +365,30 @@ def cite_results(
     db_path: Path,
     style: str,
     out_path: Path | None = None,
+    post_ids: Sequence[int] | None = None,
     limit: int = CITE_LIMIT,
     progress: object = None,
     cancelled: object = None,
 ) -> Citations:
-    """Citations of the posts `query` finds (Qt-free, for a worker); written to `out_path` (replaced only when
-    complete) when given."""
-    text, count = cite_search_results(query, db_path=db_path, style=style, limit=limit)
+    """Citations of the posts `query` finds (Qt-free, for a worker), or of `post_ids` in that order when given (a
+    filtered search: the posts shown); written to `out_path` (replaced only when complete) when given."""
+    if post_ids is None:
+        text, count = cite_search_results(query, db_path=db_path, style=style, limit=limit)
+    else:
+        ids = list(dict.fromkeys(post_ids))
+        text, count = "", len(ids)
+        if ids:
+            suffix = next(suffix for name, _label, suffix in CITE_STYLES if name == style)
+            with tempfile.TemporaryDirectory(prefix="threadbook-cite-") as folder:
+                written = export_posts_as(
+                    style,
+                    db_path=db_path,
+                    post_ids=ids,
+                    title=query,
+                    out_path=Path(folder) / f"cited{suffix}",
+                    oldest_first=False,
+                )
+                text = written.read_text(encoding="utf-8")
     if out_path is not None and count:
         with atomic_output(out_path) as tmp_path:
             tmp_path.write_text(text, encoding="utf-8", newline="\n")
@@ -387,15 +409,19 @@ class CiteDialog(QDialog):
         archive_path: Path,
         runner: JobRunner,
         out_dir: Path,
-        filtered: bool = False,
+        post_ids: Sequence[int] | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`post_ids`: cite these posts (the results of a filtered search, in their order) rather than every post
+        the words find."""
         super().__init__(parent)
         self.query, self.archive_path, self.runner, self.out_dir = query, archive_path, runner, out_dir
+        self.post_ids = list(post_ids) if post_ids is not None else None
         self.job: Job | None = None
         self.setWindowTitle("Cite results")
         self.setMinimumWidth(520)
-        heading = QLabel(f"Citations of the posts that match “{query}”, best match first (a comment cites its post).")
+        which = "the posts shown for" if post_ids is not None else "the posts that match"
+        heading = QLabel(f"Citations of {which} “{query}”, best match first (a comment cites its post).")
         heading.setTextFormat(Qt.TextFormat.PlainText)  # the query is the user's text: shown as typed
         heading.setWordWrap(True)
         self.style_group = QButtonGroup(self)
@@ -428,11 +454,6 @@ class CiteDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
-        if filtered:
-            note = QLabel("The filters are not applied: every post the words find is cited.")
-            note.setWordWrap(True)
-            note.setEnabled(False)
-            layout.addWidget(note)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addStretch(1)
@@ -483,7 +504,12 @@ class CiteDialog(QDialog):
         if self.job is not None:
             return None
         work = functools.partial(
-            cite_results, self.query, db_path=self.archive_path, style=self.style(), out_path=out_path
+            cite_results,
+            self.query,
+            db_path=self.archive_path,
+            style=self.style(),
+            out_path=out_path,
+            post_ids=self.post_ids,
         )
         job = Job(work, title=f"cite {self.query}")
         job.signals.finished.connect(self._on_cited)

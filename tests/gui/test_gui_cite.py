@@ -77,3 +77,20 @@ def test_cite_results_writes_nothing_when_nothing_matches(archive_path: Path, tm
     assert result.count == 0 and result.path is None and not out.exists()
     result = cite_results("lanterns", db_path=archive_path, style="bibtex", out_path=out)
     assert result.count == 1 and result.path == out and out.read_text(encoding="utf-8") == result.text
+
+
+def test_a_filtered_search_cites_the_posts_shown(window: MainWindow, qtbot: Any, tmp_path: Path) -> None:
+    panel = window.search_panel
+    assert search(window, qtbot, "note") == 3  # the three filler notes, by two authors
+    panel.filter_bar.author_edit.setText("Filler Author")
+    assert search(window, qtbot, "note") == 1
+    dialog = panel.cite_results()
+    assert dialog is not None and dialog.post_ids is not None
+    dialog.set_style("csl-json")
+    dialog.path_edit.setText(str(tmp_path / "filtered.json"))
+    with qtbot.waitSignal(dialog.cited, timeout=10_000) as cited:
+        dialog.save_button.click()
+    assert cited.args[0].count == 1
+    items = json.loads((tmp_path / "filtered.json").read_text(encoding="utf-8"))
+    assert [item["title"] for item in items] == ["Note 0001"]
+    dialog.close()
