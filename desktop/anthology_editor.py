@@ -9,7 +9,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -651,7 +651,8 @@ class AnthologyEditor(QWidget):
         db, name = self.archive_path, self.spec.name
         work: Callable[..., object]
         if fmt in ("pdf", "json"):
-            work = functools.partial(export_anthology, db, name, fmt=fmt, out_path=out_path)
+            book = cast(Literal["pdf", "json"], fmt)
+            work = functools.partial(export_anthology, db, name, fmt=book, out_path=out_path)
         elif fmt == "warc":  # the raw captures behind the anthology's posts, for a web archive
             work = functools.partial(
                 export_warc_job, db_path=db, out_path=out_path, selection=WarcSelection(anthology=name)

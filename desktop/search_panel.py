@@ -461,14 +461,14 @@ class CiteDialog(QDialog):
         self.style_group.buttonToggled.connect(self._suggest_path)
         self._suggest_path()
 
-    def style(self) -> str:
+    def cite_style(self) -> str:
         return next(name for name, button in self.style_buttons.items() if button.isChecked())
 
     def set_style(self, style: str) -> None:
         self.style_buttons[style].setChecked(True)
 
     def suffix(self) -> str:
-        return next(suffix for name, _label, suffix in CITE_STYLES if name == self.style())
+        return next(suffix for name, _label, suffix in CITE_STYLES if name == self.cite_style())
 
     def _suggest_path(self, *_args: object) -> None:
         current = Path(self.path_edit.text()) if self.path_edit.text().strip() else None
@@ -477,7 +477,7 @@ class CiteDialog(QDialog):
         self.path_edit.setText(str(folder / f"{stem}{self.suffix()}"))
 
     def _browse(self) -> None:
-        label = next(label for name, label, _suffix in CITE_STYLES if name == self.style())
+        label = next(label for name, label, _suffix in CITE_STYLES if name == self.cite_style())
         path, _ = QFileDialog.getSaveFileName(
             self, "Save citations", self.path_edit.text(), f"{label} (*{self.suffix()})"
         )
@@ -507,7 +507,7 @@ class CiteDialog(QDialog):
             cite_results,
             self.query,
             db_path=self.archive_path,
-            style=self.style(),
+            style=self.cite_style(),
             out_path=out_path,
             post_ids=self.post_ids,
         )

@@ -27,7 +27,7 @@ def test_cite_copies_bibtex_and_saves_csl_json(window: MainWindow, qtbot: Any, t
     assert panel.cite_button.isEnabled()
 
     dialog = panel.cite_results()
-    assert isinstance(dialog, CiteDialog) and dialog.style() == "bibtex"
+    assert isinstance(dialog, CiteDialog) and dialog.cite_style() == "bibtex"
     assert dialog.path_edit.text().endswith("lanterns-citations.bib")
     QApplication.clipboard().setText("")
     with qtbot.waitSignal(dialog.cited, timeout=10_000) as cited:
