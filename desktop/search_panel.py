@@ -299,7 +299,6 @@ class SearchPanel(QWidget):
         self.model.modelReset.connect(self._update_cite)
         top = QHBoxLayout()
         top.addWidget(self.label, 1)
-        top.addWidget(self.cite_button)
         top.addWidget(self.filters_button)
         top.addWidget(self.back_button)
         layout = QVBoxLayout(self)
@@ -308,6 +307,12 @@ class SearchPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.view, 1)
+        # Cite acts on the whole result list, so it sits under it; beside Filters and Back it would widen the
+        # narrowest the left pane can be (283 px instead of 183).
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.cite_button)
+        layout.addLayout(bottom)
 
     def show_hits(self, query: str, hits: Sequence[SearchHit]) -> None:
         self.model.set_hits(query, hits)
