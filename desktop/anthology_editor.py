@@ -330,12 +330,26 @@ class AnthologyEditor(QWidget):
             self._filling = False
 
     # -- writes: each one a job on the write lane, in order
-    def _write(self, change: Callable[[Archive], object], title: str, *, reload: bool = False) -> Job | None:
+    def _write(
+        self,
+        change: Callable[[Archive], object],
+        title: str,
+        *,
+        reload: bool = False,
+        then: Callable[[], object] | None = None,
+    ) -> Job | None:
+        """Run `change` on the write lane; `then` runs on the GUI thread once it is written.
+
+        Every handler is connected before the job starts: a fast worker can finish before `start` returns, and a
+        signal emitted with nothing connected yet is lost (the editor then waited forever for "deleted").
+        """
         if self.archive_path is None or self.spec is None:
             return None
         self._pending += 1
         job = Job(functools.partial(apply_to_archive, self.archive_path, change), title=title)
         job.signals.finished.connect(functools.partial(self._on_written, self._generation, reload))
+        if then is not None:
+            job.signals.finished.connect(lambda _result: then())
         job.signals.failed.connect(self._on_write_failed)
         return self.runner.start(job, lane=Lane.WRITE)
 
@@ -570,11 +584,9 @@ class AnthologyEditor(QWidget):
             return None
         self.flush()
         name = self.spec.name
-        job = self._write(lambda a: a.delete_anthology(name), "delete anthology")
+        job = self._write(lambda a: a.delete_anthology(name), "delete anthology", then=self.changed.emit)
         self._generation += 1  # nothing of it is shown again
         self.set_archive(self.archive_path)
-        if job is not None:
-            job.signals.finished.connect(lambda _result: self.changed.emit())
         return job
 
     def _entry_of(self, post_id: int | None) -> AnthologyEntry | None:
