@@ -19,6 +19,7 @@ Targets (issue 10): >= 1,000 posts/s and >= 10,000 comments/s saved; search p95 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import sqlite3
@@ -26,7 +27,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from bench.storage_synthetic import SyntheticArchive
@@ -44,6 +45,8 @@ class BuildFigures:
     cpu_seconds: float
     per_post_ms: float  # fitted: the cost of a post with no comments
     per_comment_ms: float  # fitted: the cost of each comment it carries
+    per_post_cpu_ms: float  # the same fit in CPU time (what an idle machine would show)
+    per_comment_cpu_ms: float
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -68,8 +71,8 @@ def build(
 ) -> BuildFigures:
     """Save every synthetic post into a new archive at `path`; time only the saves.
 
-    `synchronous` overrides the archive's `PRAGMA synchronous` (None: as `open_archive` leaves it, FULL): what
-    `NORMAL` would gain (in WAL mode a commit then writes the log without waiting for the disk)."""
+    `synchronous` overrides the archive's `PRAGMA synchronous` (None: as `open_archive` leaves it, NORMAL since
+    m010's change; FULL shows what waiting for the disk at every commit costs)."""
     with open_archive(path) as archive:
         if synchronous is not None:
             archive._db.conn.execute(f"PRAGMA synchronous = {synchronous}")
@@ -77,13 +80,16 @@ def build(
         spent = 0.0
         cpu = 0.0
         samples: list[tuple[int, float]] = []
+        cpu_samples: list[tuple[int, float]] = []
         comments = 0
         last = time.monotonic()
         for index, post in content.iter_posts():
             started, cpu_started = time.perf_counter(), time.process_time()
             archive.save_post(blog_ids[content.blog_of(index)], post, thread_complete=False)
             took = time.perf_counter() - started
-            cpu += time.process_time() - cpu_started
+            cpu_took = time.process_time() - cpu_started
+            cpu += cpu_took
+            cpu_samples.append((len(post.comments), cpu_took))
             spent += took
             comments += len(post.comments)
             samples.append((len(post.comments), took))
@@ -94,7 +100,10 @@ def build(
                     f"({(index + 1) / spent:,.0f} posts/s, {comments / spent:,.0f} comments/s)"
                 )
     per_post, per_comment = fit_costs(samples)
-    return BuildFigures(content.posts, comments, spent, cpu, per_post * 1000, per_comment * 1000)
+    cpu_post, cpu_comment = fit_costs(cpu_samples)
+    return BuildFigures(
+        content.posts, comments, spent, cpu, per_post * 1000, per_comment * 1000, cpu_post * 1000, cpu_comment * 1000
+    )
 
 
 def cached_archive(
@@ -206,6 +215,21 @@ def measure_load(archive: Archive, post_id: int, runs: int = 20) -> tuple[Timing
     return times, comments
 
 
+def check_results(archive: Archive, queries: list[str], results: Path) -> str:
+    """Write every query's hits (kind, ids, rank, snippet) to `results`, or compare them with that file."""
+    found = [[list(astuple(hit)) for hit in archive.search(query, limit=50)] for query in queries]
+    if not results.exists():
+        results.write_text(json.dumps({"queries": queries, "hits": found}, ensure_ascii=False))
+        return f"results: {len(queries)} queries' hits written to {results}"
+    before = json.loads(results.read_text())
+    if before["queries"] != queries:
+        return f"results: {results} holds other queries; not compared"
+    differ = [q for q, old, new in zip(queries, before["hits"], found, strict=True) if old != new]
+    if not differ:
+        return f"results: all {len(queries)} queries give the same hits, ranks and snippets as {results}"
+    return f"results: {len(differ)} queries DIFFER from {results}: " + ", ".join(repr(q) for q in differ[:10])
+
+
 def _ms(values: Sequence[float]) -> str:
     return f"p50 {statistics.median(values):.1f} ms, p95 {percentile(values, 0.95):.1f} ms, worst {max(values):.1f} ms"
 
@@ -234,9 +258,15 @@ def main() -> None:
         "--synchronous",
         choices=("NORMAL", "FULL"),
         default=None,
-        help="build with this PRAGMA synchronous instead of the archive's own (FULL)",
+        help="build with this PRAGMA synchronous instead of the archive's own (NORMAL)",
     )
     parser.add_argument("--print-queries", action="store_true", help="print the 200 queries and stop")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        help="a JSON file of the 200 queries' hits: written when missing, else compared (same hits, ranks, snippets?)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.posts, args.comments = 2_000, 20_000
@@ -259,7 +289,7 @@ def main() -> None:
         print(
             f"build: {figures.posts:,} posts and {figures.comments:,} comments saved in {figures.seconds:.1f} s "
             f"(CPU {figures.cpu_seconds:.1f} s) through Archive.save_post, full-text triggers on, "
-            f"synchronous {args.synchronous or 'FULL (as open_archive leaves it)'}"
+            f"synchronous {args.synchronous or 'NORMAL (as open_archive leaves it)'}"
         )
         print(
             f"  together: {posts_rate:,.0f} posts/s and {comments_rate:,.0f} comments/s "
@@ -271,10 +301,15 @@ def main() -> None:
             f"{1000 / figures.per_comment_ms:,.0f} comments/s "
             f"({_verdict(figures.per_post_ms <= 1 and figures.per_comment_ms <= 0.1)})"
         )
+        print(
+            f"  per item in CPU time: {figures.per_post_cpu_ms:.3f} ms a post + {figures.per_comment_cpu_ms:.3f} ms "
+            f"a comment = {1000 / figures.per_post_cpu_ms:,.0f} posts/s, {1000 / figures.per_comment_cpu_ms:,.0f} "
+            f"comments/s ({_verdict(figures.per_post_cpu_ms <= 1 and figures.per_comment_cpu_ms <= 0.1)})"
+        )
         cpu_posts, cpu_comments = figures.posts / figures.cpu_seconds, figures.comments / figures.cpu_seconds
         print(
             f"  in CPU time: {cpu_posts:,.0f} posts/s and {cpu_comments:,.0f} comments/s together "
-            f"(the rest of the wall time is waiting for the disk: fsync at every commit, and other processes)"
+            f"(the rest of the wall time is waiting for the disk: WAL checkpoints, and other processes)"
         )
     size = path.stat().st_size
     groups = fts_sizes(path)
@@ -282,6 +317,8 @@ def main() -> None:
     print(f"file: {size / 1e6:,.0f} MB ({detail})")
 
     with open_archive(path) as archive:
+        if args.results is not None:
+            print(check_results(archive, queries, args.results))
         ours, plain, hits = measure_search(archive, path, queries)
         print(f"search, {len(queries)} queries, ranked hits with snippets (limit 50):")
         print(f"  Threadbook Archive.search: {_both(ours)}; {sum(hits) / len(hits):.0f} hits on average")
