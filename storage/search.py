@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from storage.columns import utc_iso
 from storage.migrations import CJK_CLASS
 from storage.records import SNIPPET_END, SNIPPET_START, SearchHit
+from storage.transactions import write_transaction
 
 _CJK = re.compile(CJK_CLASS)
 _SNIPPET_TOKENS = 16  # words around the match in a snippet
@@ -295,3 +296,20 @@ def _hit(source: _Source, row: dict[str, Any]) -> SearchHit:
         snippet=row["snippet"] or "",
         rank=float(row["rank"]),
     )
+
+
+SEARCH_INDEXES = ("posts_fts", "comments_fts", "posts_cjk_fts", "comments_cjk_fts")
+
+
+def optimize_search_indexes(db: Database) -> None:
+    """Merge each full-text index into one segment (FTS5 `optimize`), in one write transaction.
+
+    Saving a post commits a small segment per index, and FTS5 merges them only in part (m010: `automerge` 8). After
+    a big import or capture, this makes lookups cheaper: at 100,000 posts and 1,000,000 comments it takes about
+    5.5 s and brings the median search from 11.7 to 7.7 ms (the slowest, one very common word, are ranking-bound
+    and gain little; bench/README.md). Results stay the same: hits, ranks and snippets. Worth it after thousands
+    of saves, not after each.
+    """
+    with write_transaction(db):
+        for fts in SEARCH_INDEXES:
+            db.execute(f'INSERT INTO "{fts}" ("{fts}") VALUES (\'optimize\')')

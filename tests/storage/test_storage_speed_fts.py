@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from storage.archive import Archive, open_archive
 from storage.migrations import CJK_CLASS, CJK_SPAN, FTS_AUTOMERGE, MIGRATIONS
+from storage.search import SEARCH_INDEXES, optimize_search_indexes
 
 # Edges of every CJK range, characters inside the one-range span but outside the class (Yi U+A000, private use
 # U+E000, U+3100 Bopomofo), and text with none.
@@ -138,3 +139,36 @@ def test_commits_wait_for_checkpoints_not_for_the_disk(archive: Archive) -> None
     conn = archive._db.conn  # noqa: SLF001 - the pragma is per connection
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert conn.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+
+
+def test_optimizing_the_indexes_keeps_every_result(archive: Archive) -> None:
+    blog_id = archive.save_blog(make_blog())
+    for index in range(30):  # thirty commits: thirty segments per index
+        body = f"walk number {index} by the lake" + (" 北京烤鸭" if index % 3 == 0 else "")
+        comments = (make_comment(f"c{index}", body=f"reply {index} lake"),)
+        archive.save_post(blog_id, make_post(f"p{index}", title=f"Walk {index}", body_md=body, comments=comments))
+    queries = ["lake", "walk 7", "北京烤鸭", "reply", "number 2*"]
+    before = [archive.search(query) for query in queries]
+    segments_before = segments(archive.path)
+    assert all(before) and segments_before["posts_fts"] > 1
+    optimize_search_indexes(archive._db)  # noqa: SLF001
+    assert [archive.search(query) for query in queries] == before
+    assert all(count <= 1 for count in segments(archive.path).values())  # none: the index is empty
+    conn = sqlite3.connect(archive.path)
+    try:
+        for fts in SEARCH_INDEXES:
+            conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 0)")
+    finally:
+        conn.close()
+
+
+def segments(path: Path) -> dict[str, int]:
+    """Segments per index, from the ids of the pages each holds (its %_data rows: segid << 37 | page)."""
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            fts: conn.execute(f"SELECT count(DISTINCT id >> 37) FROM {fts}_data WHERE id >> 37 > 0").fetchone()[0]
+            for fts in SEARCH_INDEXES
+        }
+    finally:
+        conn.close()
