@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import time
 from pathlib import Path
 
 from storage import maintenance
+from storage.archive import open_archive
 from storage.errors import ArchiveCorrupt, ArchiveUnwritable
 from storage.maintenance import CheckReport
 
@@ -67,3 +69,11 @@ def backup_archive(db_path: Path, out_path: Path, *, force: bool = False) -> Che
 def check_archive(db_path: Path) -> CheckReport:
     """Integrity, foreign keys, search indexes and row counts of the archive; changes nothing."""
     return maintenance.check_archive(Path(db_path))
+
+
+def optimize_archive(db_path: Path) -> float:
+    """Merge the archive's search indexes (FTS5 optimize) after big imports; return the seconds it took."""
+    started = time.perf_counter()
+    with open_archive(Path(db_path)) as archive:
+        archive.optimize_search()
+    return time.perf_counter() - started

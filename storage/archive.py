@@ -46,7 +46,7 @@ from storage.records import (
     SeriesReport,
     ThreadOrigin,
 )
-from storage.search import SearchFilters
+from storage.search import SearchFilters, optimize_search_indexes
 from storage.search import search as search_archive
 from storage.transactions import write_transaction
 from storage.writes import PostSaveResult
@@ -374,6 +374,11 @@ class Archive:
     def get_asset(self, sha256: str) -> Asset | None:
         with _translated(self.path):
             return queries.get_asset(self._db, sha256)
+
+    def optimize_search(self) -> None:
+        """Merge the full-text indexes into one segment each (after big imports: faster lookups, same results)."""
+        with _translated(self.path):
+            optimize_search_indexes(self._db)
 
     def search(self, query: str, *, limit: int = 50, filters: SearchFilters | None = None) -> list[SearchHit]:
         """Posts and comments matching every word of `query`, best first; any input is safe.

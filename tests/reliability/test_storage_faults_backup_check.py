@@ -73,6 +73,32 @@ def test_check_reports_counts_and_exits_0(archived: Path) -> None:
     assert "Check: ok" in result.stdout
 
 
+def test_check_optimize_merges_the_search_indexes_and_keeps_every_hit(archived: Path) -> None:
+    """fault: none: `threadbook check --optimize` after many saves (one segment each); result: reported"""
+    from storage.archive import open_archive
+
+    def segments() -> int:  # FTS5 keeps one row per segment in its %_idx table, plus one per term page
+        with sqlite3.connect(archived) as db:
+            return sum(db.execute(f"SELECT count(DISTINCT segid) FROM {t}_idx").fetchone()[0] for t in indexes)
+
+    with sqlite3.connect(archived) as db:
+        indexes = [
+            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE sql LIKE '%VIRTUAL TABLE%fts5%'")
+        ]
+    queries = ["press", "ink", "Kelsey", "letterpress ink", "東京", "the"]
+    with open_archive(archived) as archive:
+        before = {q: archive.search(q, limit=100) for q in queries}
+    segments_before = segments()
+
+    result = run_cli("check", "--optimize", db=archived)
+    assert result.returncode == 0, result.stderr
+    assert "Check: ok" in result.stdout and "Search indexes merged in" in result.stdout
+    assert segments() == len(indexes) < segments_before  # one segment per index, fewer than the saves left
+    with open_archive(archived) as archive:
+        assert {q: archive.search(q, limit=100) for q in queries} == before
+    assert any(before.values())
+
+
 def test_check_finds_a_damaged_search_index(archived: Path) -> None:
     """fault: search index out of step with the posts (rows changed behind its back); result: reported"""
     conn = sqlite3.connect(archived)
