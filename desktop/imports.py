@@ -38,6 +38,9 @@ class ImportReport:
     problems: tuple[str, ...] = ()  # user-readable lines: what was skipped and why
 
 
+IMPORT_BATCH = 200  # posts saved per write transaction
+
+
 def import_file(path: Path, *, db_path: Path) -> ImportReport:
     """Import an export file (WordPress WXR, Blogger Atom, Disqus XML, WARC; gzipped or not) into the archive.
 
@@ -93,14 +96,18 @@ def import_file(path: Path, *, db_path: Path) -> ImportReport:
     with open_archive(db_path) as archive:
         for blog in result.blogs:
             blog_id = archive.save_blog(blog)
-            for post in blog.posts:
-                # A WARC's posts carry the web fetches they were read from: those are the provenance then.
-                captures = post.captures or (provenance(post.url),)
-                saved = archive.save_post(blog_id, replace(post, captures=captures), thread_complete=False)
-                key = "new" if saved.created else "changed" if saved.changed else "unchanged"
-                counts[key] += 1
-                counts["comments_new"] += saved.comments_new
-                counts["comments_total"] += len(post.comments)
+            # IMPORT_BATCH posts per transaction: one commit for many saves (bench/storage_batch.py); an import
+            # stopped half-way keeps the batches committed, and importing again completes it.
+            for first in range(0, len(blog.posts), IMPORT_BATCH):
+                with archive.batch():
+                    for post in blog.posts[first : first + IMPORT_BATCH]:
+                        # A WARC's posts carry the web fetches they were read from: those are the provenance then.
+                        captures = post.captures or (provenance(post.url),)
+                        saved = archive.save_post(blog_id, replace(post, captures=captures), thread_complete=False)
+                        key = "new" if saved.created else "changed" if saved.changed else "unchanged"
+                        counts[key] += 1
+                        counts["comments_new"] += saved.comments_new
+                        counts["comments_total"] += len(post.comments)
         for thread in result.threads:
             post_id = _find_post_by_url(archive, normalize_url(thread.post_url))
             if post_id is None:

@@ -244,6 +244,16 @@ class Archive:
         with _translated(self.path):
             return writes.save_blog(self._db, blog, now=self._now())
 
+    @contextmanager
+    def batch(self) -> Iterator[Archive]:
+        """One write transaction around many saves (imports): each `save_post` inside becomes a savepoint.
+
+        Saving posts one transaction each pays a commit per post (and FTS5 writes an index segment per commit);
+        a batch pays one. All of the batch is kept, or none of it if anything in it fails or the process dies.
+        """
+        with _translated(self.path), write_transaction(self._db):
+            yield self
+
     def save_post(self, blog_id: int, post: Post, *, thread_complete: bool = True) -> PostSaveResult:
         """Insert or update one post with its whole thread, captures and images, in one transaction.
 
