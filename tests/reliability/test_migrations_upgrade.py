@@ -104,7 +104,7 @@ STEPS = KNOWN_MIGRATIONS[1:]  # stop before each of these: archives at schemas m
 
 @pytest.mark.parametrize("stop_before", STEPS)
 def test_upgrade_keeps_every_record(tmp_path: Path, stop_before: str) -> None:
-    """fault: an archive written by each earlier schema (m001 up to the one before the newest) opened by this build; result: recovered"""
+    """fault: an archive written by each earlier schema opened by this build; result: recovered"""
     path = tmp_path / "old.sqlite"
     applied = build_old_archive(path, stop_before)
     assert applied == KNOWN_MIGRATIONS[: KNOWN_MIGRATIONS.index(stop_before)]
