@@ -93,7 +93,28 @@ def split_name(name: str) -> dict[str, str]:
     return out
 
 
+# Keys must be ASCII for classic BibTeX: Cyrillic and Greek letters are spelled in Latin ones (simple, not a
+# scholarly standard) so that "Ольга Петрова" keys as "petrova2024..." rather than "anon2024...". Scripts without a
+# table here (CJK, Arabic, ...) still fall back to "anon".
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
+        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya i yi ye g u".split(),
+        strict=True,
+    )
+)
+_GREEK = dict(
+    zip(
+        "αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώϊϋΐΰ",
+        "a v g d e z i th i k l m n x o p r s s t y f ch ps o a e i i o y o i y i y".split(),
+        strict=True,
+    )
+)
+_TRANSLITERATION = str.maketrans({k: ("" if v == "_" else v) for k, v in (_CYRILLIC | _GREEK).items()})
+
+
 def _ascii_word(text: str) -> str:
+    text = text.lower().replace("ου", "ou").replace("ού", "ou").translate(_TRANSLITERATION)
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     return re.sub(r"[^a-z0-9]", "", folded)
 

@@ -197,6 +197,25 @@ def test_keys_are_unique_and_stable() -> None:
     assert citation_keys(cited) == keys and len(set(keys)) == len(keys)
 
 
+def test_keys_spell_cyrillic_and_greek_names_in_latin_letters() -> None:
+    """Classic BibTeX needs ASCII keys: "Ольга Петрова" keys as petrova..., not anon...; CJK still falls back."""
+    base = series_anthology().items[0].post
+    posts = [
+        replace(base, url=f"https://x.example/{n}", title=title, author=author, published_at=date, series=None)
+        for n, (title, author, date) in enumerate(
+            [
+                ("Заметки о печати", "Ольга Петрова", datetime(2024, 3, 1, tzinfo=UTC)),
+                ("Σημειώσεις τυπογραφίας", "Νίκος Παπαδόπουλος", datetime(2023, 1, 1, tzinfo=UTC)),
+                ("Щит и шрифт", "Тарас Шевченко", None),
+                ("中文標題", "李小龙", None),
+            ]
+        )
+    ]
+    keys = citation_keys([CitedPost(p) for p in posts])
+    assert keys == ["petrova2024zametki", "papadopoulos2023simeioseis", "shevchenkondshchit", "anonndpost"]
+    assert all(key.isascii() and key.isalnum() for key in keys)
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
