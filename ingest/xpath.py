@@ -72,11 +72,11 @@ def _guard_regex_test(match: re.Match[str]) -> str:
     return match.group(0) if matches_empty else f"(@{match.group(1)} and {match.group(0)})"
 
 
-def _by_attribute(xpath: str) -> str:
-    if not xpath.startswith("//*["):
-        return xpath
+def _first_predicate(xpath: str, start: int) -> tuple[int, bool]:
+    """Where the bracketed predicate opening at `xpath[start]` closes (-1: never), and whether a top-level `|`
+    (a union) follows it. Brackets and bars inside quoted strings don't count."""
     depth, quote, end = 0, "", -1
-    for index in range(3, len(xpath)):
+    for index in range(start, len(xpath)):
         char = xpath[index]
         if quote:
             quote = "" if char == quote else quote
@@ -86,9 +86,17 @@ def _by_attribute(xpath: str) -> str:
             depth += 1
         elif char == "]":
             depth -= 1
-            if depth == 0:
+            if depth == 0 and end < 0:
                 end = index
-                break
+        elif char == "|" and depth == 0:
+            return end, True
+    return end, False
+
+
+def _by_attribute(xpath: str) -> str:
+    if not xpath.startswith("//*["):
+        return xpath
+    end, _union = _first_predicate(xpath, 3)
     if end < 0:
         return xpath
     predicate, rest = xpath[4:end], xpath[end + 1 :]
@@ -137,22 +145,8 @@ def _classes_needed(xpath: str) -> tuple[bool, tuple[str, ...]] | None:
     if not _FIRST_STEP.match(xpath):
         return None
     start = xpath.index("[")
-    depth, quote, end = 0, "", -1
-    for index in range(start, len(xpath)):
-        char = xpath[index]
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0 and end < 0:
-                end = index
-        elif char == "|" and depth == 0:
-            return None  # a union: another branch may match
-    if end < 0:
+    end, union = _first_predicate(xpath, start)
+    if union or end < 0:  # a union: another branch may match
         return None
     predicate = xpath[start + 1 : end]
     names = tuple(match.group(1) for match in _CLASS_TERM.finditer(predicate))
