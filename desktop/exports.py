@@ -73,15 +73,22 @@ def export_posts_pdf(
 
     with open_archive(db_path) as archive:
         posts = [archive.load_post(post_id, with_asset_data=True) for post_id in post_ids]
-    posts.sort(key=lambda post: (post.published_at is None, post.published_at or datetime.min.replace(tzinfo=UTC)))
-    anthology = Anthology(
+    anthology = _chosen_posts_anthology(title, posts, oldest_first=True)
+    options = PdfOptions(page_size=page_size, include_comments=include_comments)  # type: ignore[arg-type]
+    return render_pdf(anthology, out_path=out_path, options=options)
+
+
+def _chosen_posts_anthology(title: str, posts: list[Post], *, oldest_first: bool) -> Anthology:
+    """An anthology of hand-picked posts: oldest first (undated last) or in the order given; the first language."""
+    if oldest_first:
+        undated = datetime.min.replace(tzinfo=UTC)
+        posts = sorted(posts, key=lambda p: (p.published_at is None, p.published_at or undated))
+    return Anthology(
         title=title,
         posts=tuple(posts),
         language=next((p.language for p in posts if p.language), None),
         created_at=datetime.now(UTC),
     )
-    options = PdfOptions(page_size=page_size, include_comments=include_comments)  # type: ignore[arg-type]
-    return render_pdf(anthology, out_path=out_path, options=options)
 
 
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)", re.IGNORECASE)
@@ -155,14 +162,7 @@ def export_posts_as(
     with open_archive(db_path) as archive:
         posts = [archive.load_post(post_id, with_asset_data=True) for post_id in dict.fromkeys(post_ids)]
         blogs = _blogs_by_post(archive, posts)
-    if oldest_first:
-        posts.sort(key=lambda p: (p.published_at is None, p.published_at or datetime.min.replace(tzinfo=UTC)))
-    anthology = Anthology(
-        title=title,
-        posts=tuple(posts),
-        language=next((p.language for p in posts if p.language), None),
-        created_at=datetime.now(UTC),
-    )
+    anthology = _chosen_posts_anthology(title, posts, oldest_first=oldest_first)
     return write_anthology(fmt, anthology, out_path=out_path, blogs=blogs, include_comments=include_comments)
 
 
