@@ -23,26 +23,30 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
-# The rendered fallback (ingest/render.py) drives Debian's Chromium through Playwright; its tests need it. Optional:
-# where apt can't install it (Ubuntu ships chromium as a snap), those tests skip and say why.
-if [ -n "$extras" ] && ! command -v chromium >/dev/null 2>&1; then
-  sudo=""
+# Optional test tools from Debian: where apt can't install one, the tests that need it skip and say why.
+apt_updated=""
+install_optional() {  # PACKAGE WHY IF-MISSING
+  local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "Installing chromium for the rendered-fallback tests"
-  $sudo apt-get update -qq || true
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null \
-    || echo "Couldn't install chromium: the rendered-fallback tests will be skipped (or set THREADBOOK_CHROMIUM)."
+  echo "Installing $1 $2"
+  if [ -z "$apt_updated" ]; then
+    $sudo apt-get update -qq || true
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$1" >/dev/null || echo "$3"
+}
+
+# The rendered fallback (ingest/render.py) drives Debian's Chromium through Playwright; its tests need it
+# (Ubuntu ships chromium as a snap, which apt can't install here).
+if [ -n "$extras" ] && ! command -v chromium >/dev/null 2>&1; then
+  install_optional chromium "for the rendered-fallback tests" \
+    "Couldn't install chromium: the rendered-fallback tests will be skipped (or set THREADBOOK_CHROMIUM)."
 fi
 
-# The EPUB tests run the real epubcheck (Debian's package, a Java program) when it is there. Optional like chromium:
-# without it those tests skip and the structural checks still run.
+# The EPUB tests run the real epubcheck (Debian's package, a Java program) when it is there; without it the
+# structural checks still run.
 if [ -n "$extras" ] && [ ! -f /usr/share/java/epubcheck.jar ]; then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "Installing epubcheck for the EPUB tests"
-  $sudo apt-get update -qq || true
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends epubcheck >/dev/null \
-    || echo "Couldn't install epubcheck: the epubcheck test will be skipped."
+  install_optional epubcheck "for the EPUB tests" "Couldn't install epubcheck: the epubcheck test will be skipped."
 fi
 
 python=${PYTHON:-python3}
