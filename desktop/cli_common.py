@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,6 +44,19 @@ def db_option(func: F) -> F:
         show_envvar=True,
         help="The archive file. Default: archive.sqlite in your user data folder.",
     )(func)
+
+
+def add_missing_options(func: F, options: Sequence[click.Option]) -> F:
+    """Add `options` to a click command's function unless it already has one of the same name or flag (several
+    export formats share `--anthology`, `--series`, ...). Put the decorator right under `@cli.command()`; click lists
+    parameters in reverse, so these come last in --help."""
+    params: list[click.Parameter] = getattr(func, "__click_params__", [])
+    taken = {param.name for param in params} | {opt for param in params for opt in getattr(param, "opts", [])}
+    for option in reversed(options):
+        if option.name not in taken and not set(option.opts) & taken:
+            params.insert(0, option)
+    func.__click_params__ = params  # type: ignore[attr-defined]
+    return func
 
 
 def resolve_db(db: Path | None) -> Path:

@@ -11,7 +11,7 @@ import click
 from rich.markup import escape
 
 from desktop import exports
-from desktop.cli_common import err_console
+from desktop.cli_common import add_missing_options, err_console
 from exporters.formats import FORMAT_NAMES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,13 +36,7 @@ _OPTIONS = (
 def format_selection_options(func: F) -> F:
     """Add the selection options of these formats to `export` (put it right under `@warc_selection_options`, so
     the WARC options of the same names give way to these)."""
-    params: list[click.Parameter] = getattr(func, "__click_params__", [])
-    taken = {param.name for param in params}
-    for option in reversed(_OPTIONS):
-        if option.name not in taken:
-            params.insert(0, option)
-    func.__click_params__ = params  # type: ignore[attr-defined]
-    return func
+    return add_missing_options(func, _OPTIONS)
 
 
 def export_format_command(

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from desktop.cli_common import console
+from desktop.cli_common import add_missing_options, console
 from desktop.warc import WarcSelection, export_warc
 
 log = logging.getLogger(__name__)
@@ -28,13 +28,7 @@ _OPTIONS = (
 def warc_selection_options(func: F) -> F:
     """Add the WARC selection options to `export`, skipping any the command already has under the same name
     (the other export formats may add --anthology too). Put it right under `@cli.command()`."""
-    params: list[click.Parameter] = getattr(func, "__click_params__", [])
-    taken = {param.name for param in params} | {opt for param in params for opt in getattr(param, "opts", [])}
-    for option in reversed(_OPTIONS):  # click lists params in reverse: these come last in --help
-        if option.name not in taken and not set(option.opts) & taken:
-            params.insert(0, option)
-    func.__click_params__ = params  # type: ignore[attr-defined]
-    return func
+    return add_missing_options(func, _OPTIONS)
 
 
 def export_warc_command(
